@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { isGanpipeError } from '../errors';
+import { trainCommand } from './train-command';
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('ganpipe')
+    .description('event-sourced GAN training: every step an event, plugins through hooks')
+    .exitOverride()
+    .addCommand(trainCommand().exitOverride());
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    // User errors: one line, exit 2. Commander has already printed its own message.
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (isGanpipeError(error)) {
+      process.stderr.write(`ganpipe: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    // Anything else is a bug: keep the stack.
+    process.stderr.write(`ganpipe: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+void main(process.argv);

@@ -1,0 +1,69 @@
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { builtInPlugins } from '../../plugins/built-in-plugins';
+import { selectBackend } from '../backend/select-backend';
+import { loadTrainConfig } from '../config/load-train-config';
+import { resolvePlugins } from '../config/resolve-plugins';
+import { backendChoices } from '../config/train-config';
+import { GanpipeError } from '../errors';
+import { EVENT_LOG_FILE } from '../events/event-log-writer';
+import { Trainer } from '../trainer/trainer';
+import { reportProgress } from './progress-reporter';
+import { formatRunSummary } from './run-summary';
+
+/** Flags that take whole numbers: checked here so the error names the flag. */
+function wholeNumber(flag: string) {
+  return (value: string) => {
+    if (!/^\d+$/.test(value)) throw new GanpipeError('GANPIPE_CONFIG_INVALID', `${flag}: expected a whole number, got "${value}"`);
+    return Number(value);
+  };
+}
+
+const exitCodeForSignal: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('train a GAN; every step becomes an event in <out>/<runId>/events.ndjson')
+    .option('--config <file>', 'JSON config file (flags override it)')
+    .option('--dataset <name>', 'built-in dataset')
+    .option('--steps <n>', 'training steps', wholeNumber('--steps'))
+    .option('--seed <n>', 'random seed', wholeNumber('--seed'))
+    .option('--backend <name>', `one of ${backendChoices.join(', ')}`)
+    .option('--out <dir>', 'directory that holds run directories (default runs/)')
+    .action(async (flags: { config?: string; dataset?: string; steps?: number; seed?: number; backend?: string; out?: string }) => {
+      const { config, baseDir } = loadTrainConfig(flags.config, {
+        dataset: flags.dataset,
+        steps: flags.steps,
+        seed: flags.seed,
+        backend: flags.backend,
+        out: flags.out,
+      });
+      const plugins = resolvePlugins(config.plugins, builtInPlugins, baseDir);
+      const backend = await selectBackend(config.backend);
+      const trainer = new Trainer({ config, backend: backend.name, plugins });
+      const skipped = backend.skipped.length ? ` (passed over ${backend.skipped.join('; ')})` : '';
+      process.stderr.write(`ganpipe: training ${config.dataset} for ${config.steps} steps, seed ${config.seed}, on ${backend.name}${skipped}\n`);
+      process.stderr.write(`ganpipe: run ${trainer.runId}, plugins: ${plugins.map((plugin) => plugin.name).join(', ') || 'none'}\n`);
+
+      let receivedSignal: string | undefined;
+      const onSignal = (signal: NodeJS.Signals) => {
+        receivedSignal ??= signal;
+        trainer.stop('interrupted', signal);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      reportProgress(trainer.events$, config.steps);
+      const logPath = path.join(path.relative(process.cwd(), trainer.runDir) || '.', EVENT_LOG_FILE);
+      try {
+        const state = await trainer.run();
+        process.stdout.write(formatRunSummary(state, logPath, backend.name) + '\n');
+      } catch (error) {
+        process.stdout.write(formatRunSummary(trainer.state, logPath, backend.name) + '\n');
+        throw error;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      if (receivedSignal) process.exitCode = exitCodeForSignal[receivedSignal] ?? 1;
+    });
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { datasetNames } from '../data/datasets';
+import { DEFAULT_FLUSH_INTERVAL_MS } from '../events/event-log-writer';
+
+export const backendChoices = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof backendChoices)[number];
+
+const positiveInt = (max: number) => z.number().int().min(1).max(max);
+
+const networkConfig = (defaults: { hiddenLayers: number[]; learningRate: number }) =>
+  z
+    .object({
+      hiddenLayers: z.array(positiveInt(8192)).min(1).max(32).default(defaults.hiddenLayers),
+      learningRate: z.number().gt(0).max(10).default(defaults.learningRate),
+      /** Adam's β1; 0.5 as in DCGAN, since the default 0.9 makes GANs oscillate. */
+      beta1: z.number().min(0).lt(1).default(0.5),
+      beta2: z.number().min(0).lt(1).default(0.999),
+    })
+    .strict()
+    .default({});
+
+/** A plugin by built-in name or module path, with its options. */
+export const pluginReferenceSchema = z.union([
+  z.string().min(1),
+  z
+    .object({
+      name: z.string().min(1),
+      options: z.record(z.unknown()).default({}),
+    })
+    .strict(),
+]);
+export type PluginReference = z.infer<typeof pluginReferenceSchema>;
+
+/**
+ * The whole run configuration. Every key has a default, so `{}` is a valid config
+ * (the `npm start` run); unknown keys are errors, not silently ignored.
+ */
+export const trainConfigSchema = z
+  .object({
+    dataset: z.enum(datasetNames).default('ring8'),
+    steps: positiveInt(100_000_000).default(3000),
+    seed: z.number().int().min(0).max(0xffffffff).default(1),
+    backend: z.enum(backendChoices).default('auto'),
+    out: z.string().min(1).default('runs'),
+    batchSize: positiveInt(65_536).default(256),
+    latentDim: positiveInt(4096).default(2),
+    generator: networkConfig({ hiddenLayers: [128, 128], learningRate: 1e-3 }),
+    discriminator: networkConfig({ hiddenLayers: [128, 128], learningRate: 1e-3 }),
+    evaluation: z
+      .object({
+        /** Evaluate every N steps (and always once at the end). */
+        every: positiveInt(100_000_000).default(500),
+        samples: positiveInt(1_000_000).default(2500),
+      })
+      .strict()
+      .default({}),
+    eventLog: z
+      .object({
+        /** Longest time an event waits in memory before it is written: the most a SIGKILL can lose. */
+        flushIntervalMs: z.number().int().min(1).max(60_000).default(DEFAULT_FLUSH_INTERVAL_MS),
+      })
+      .strict()
+      .default({}),
+    /** Turn a plugin's exception into run.failed instead of plugin.failed. */
+    failFast: z.boolean().default(false),
+    plugins: z.array(pluginReferenceSchema).default([]),
+  })
+  .strict();
+
+export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+export type TrainConfig = z.output<typeof trainConfigSchema>;

@@ -1,0 +1,36 @@
+import type { SeededRandom } from '../util/seeded-random';
+import type { Dataset } from './dataset';
+
+/** Equal-weight mixture of isotropic 2-D Gaussians: the mode-collapse benchmarks. */
+export function gaussianMixture(name: string, modes: number[][], modeStd: number): Dataset {
+  const dimension = modes[0].length;
+  return {
+    name,
+    sampleShape: [dimension],
+    modes,
+    modeStd,
+    sample(batchSize: number, random: SeededRandom): Float32Array {
+      const values = new Float32Array(batchSize * dimension);
+      for (let row = 0; row < batchSize; row++) {
+        const mode = modes[random.nextInt(modes.length)];
+        for (let axis = 0; axis < dimension; axis++) {
+          values[row * dimension + axis] = mode[axis] + modeStd * random.nextNormal();
+        }
+      }
+      return values;
+    },
+  };
+}
+
+/** PacGAN (Lin et al. 2018): 8 Gaussians evenly spaced on the unit circle, std 0.01. */
+export function ring8(): Dataset {
+  const modes = Array.from({ length: 8 }, (_, k) => [Math.cos((2 * Math.PI * k) / 8), Math.sin((2 * Math.PI * k) / 8)]);
+  return gaussianMixture('ring8', modes, 0.01);
+}
+
+/** PacGAN (Lin et al. 2018): 25 Gaussians at {-4,-2,0,2,4}², std 0.05. */
+export function grid25(): Dataset {
+  const axis = [-4, -2, 0, 2, 4];
+  const modes = axis.flatMap((x) => axis.map((y) => [x, y]));
+  return gaussianMixture('grid25', modes, 0.05);
+}

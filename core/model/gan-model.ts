@@ -1,0 +1,162 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core's CommonJS bundle registers no gradients (its register_all_gradients is
+// ESM-only and unloadable from Node); tfjs-layers' bundle registers all of them.
+import '@tensorflow/tfjs-layers';
+import type { TrainConfig } from '../config/train-config';
+import type { Dataset } from '../data/dataset';
+import { SeededRandom } from '../util/seeded-random';
+import { Mlp } from './mlp';
+
+export type NetworkName = 'discriminator' | 'generator';
+
+/** Gradients by stable variable name ("discriminator/dense0/kernel" → tensor). */
+export type NamedGradients = Record<string, tf.Tensor>;
+
+/** Called between computing and applying gradients; returns what will be applied. */
+export type GradientTransform = (gradients: NamedGradients) => NamedGradients;
+
+/** Scalars of one discriminator update, packed in one tensor so a step reads back once. */
+export const DISCRIMINATOR_SCALARS = ['loss', 'gradNorm', 'meanRealOutput', 'meanFakeOutput'] as const;
+export const GENERATOR_SCALARS = ['loss', 'gradNorm'] as const;
+
+interface NetworkParts {
+  mlp: Mlp;
+  optimizer: tf.AdamOptimizer;
+  learningRate: number;
+  /** stable name → engine variable name, for optimizer.applyGradients. */
+  engineNames: Map<string, string>;
+}
+
+/** √(Σ‖g‖²) over all of a network's gradients. */
+export function globalNorm(gradients: NamedGradients): tf.Scalar {
+  return tf.tidy(() => tf.sqrt(tf.addN(Object.values(gradients).map((gradient) => tf.sum(tf.square(gradient))))) as tf.Scalar);
+}
+
+/**
+ * The MLP GAN of the mode-collapse benchmarks with the non-saturating loss
+ * (Goodfellow et al. 2014): D minimises softplus(−D(x)) + softplus(D(G(z))),
+ * G minimises softplus(−D(G(z))). Every update is one tf.tidy: the only tensor that
+ * leaves it is the packed scalars, which the caller disposes after reading.
+ */
+export class GanModel {
+  readonly generator: NetworkParts;
+  readonly discriminator: NetworkParts;
+  private readonly dimension: number;
+
+  constructor(
+    private readonly config: TrainConfig,
+    private readonly dataset: Dataset,
+    random: SeededRandom,
+    mlpFactory: (name: string, spec: ConstructorParameters<typeof Mlp>[1], random: SeededRandom) => Mlp = (name, spec, r) => new Mlp(name, spec, r),
+  ) {
+    if (dataset.sampleShape.length !== 1) {
+      throw new Error(`the MLP GAN needs flat samples; dataset ${dataset.name} has shape [${dataset.sampleShape.join(', ')}]`);
+    }
+    this.dimension = dataset.sampleShape[0];
+    const build = (name: NetworkName, mlp: Mlp, net: TrainConfig['generator']): NetworkParts => ({
+      mlp,
+      optimizer: tf.train.adam(net.learningRate, net.beta1, net.beta2),
+      learningRate: net.learningRate,
+      engineNames: new Map(mlp.variables.map(({ name: stable, variable }) => [stable, variable.name])),
+    });
+    this.generator = build(
+      'generator',
+      mlpFactory('generator', { inputSize: config.latentDim, hiddenLayers: config.generator.hiddenLayers, outputSize: this.dimension, activation: 'relu' }, random),
+      config.generator,
+    );
+    this.discriminator = build(
+      'discriminator',
+      mlpFactory('discriminator', { inputSize: this.dimension, hiddenLayers: config.discriminator.hiddenLayers, outputSize: 1, activation: 'leakyRelu' }, random),
+      config.discriminator,
+    );
+  }
+
+  network(name: NetworkName): NetworkParts {
+    return name === 'generator' ? this.generator : this.discriminator;
+  }
+
+  /** Trainable weights by stable name (for plugins such as adaptive gradient clipping). */
+  weights(name: NetworkName): ReadonlyMap<string, tf.Variable> {
+    return new Map(this.network(name).mlp.variables.map(({ name: stable, variable }) => [stable, variable]));
+  }
+
+  setLearningRate(name: NetworkName, learningRate: number): void {
+    const parts = this.network(name);
+    parts.learningRate = learningRate;
+    // AdamOptimizer reads this field on every applyGradients; tfjs has no setter.
+    (parts.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+  }
+
+  noise(count: number, seed: number): tf.Tensor2D {
+    return tf.randomNormal([count, this.config.latentDim], 0, 1, 'float32', seed);
+  }
+
+  /** One D update on a real batch; returns [loss, gradNorm, meanRealOutput, meanFakeOutput]. */
+  discriminatorUpdate(realBatch: Float32Array, noiseSeed: number, transform: GradientTransform): tf.Tensor1D {
+    return tf.tidy(() => {
+      const batchSize = realBatch.length / this.dimension;
+      const real = tf.tensor2d(realBatch, [batchSize, this.dimension]);
+      const fake = this.generator.mlp.apply(this.noise(batchSize, noiseSeed));
+      let meanRealOutput: tf.Scalar | undefined;
+      let meanFakeOutput: tf.Scalar | undefined;
+      const { value: loss, grads } = tf.variableGrads(() => {
+        const realLogits = this.discriminator.mlp.apply(real);
+        const fakeLogits = this.discriminator.mlp.apply(fake);
+        // Kept past variableGrads' inner scope; disposed below once packed.
+        meanRealOutput = tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar);
+        meanFakeOutput = tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar);
+        return tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits)));
+      }, this.discriminator.mlp.trainableVariables());
+      const packed = this.applyTransformed('discriminator', grads, transform, [loss, meanRealOutput!, meanFakeOutput!]);
+      meanRealOutput!.dispose();
+      meanFakeOutput!.dispose();
+      return packed;
+    });
+  }
+
+  /** One G update; returns [loss, gradNorm]. */
+  generatorUpdate(batchSize: number, noiseSeed: number, transform: GradientTransform): tf.Tensor1D {
+    return tf.tidy(() => {
+      const z = this.noise(batchSize, noiseSeed);
+      const { value: loss, grads } = tf.variableGrads(
+        () => tf.mean(tf.softplus(tf.neg(this.discriminator.mlp.apply(this.generator.mlp.apply(z))))),
+        this.generator.mlp.trainableVariables(),
+      );
+      return this.applyTransformed('generator', grads, transform, [loss]);
+    });
+  }
+
+  private applyTransformed(name: NetworkName, engineGradients: tf.NamedTensorMap, transform: GradientTransform, [loss, ...extra]: tf.Scalar[]): tf.Tensor1D {
+    const parts = this.network(name);
+    const named: NamedGradients = {};
+    for (const [stable, engineName] of parts.engineNames) named[stable] = engineGradients[engineName];
+    const gradNorm = globalNorm(named);
+    const transformed = transform(named);
+    const toApply: tf.NamedTensorMap = {};
+    for (const [stable, engineName] of parts.engineNames) {
+      const gradient = transformed[stable];
+      if (!gradient) throw new Error(`gradient hook dropped ${stable}; a hook must return every gradient it was given`);
+      toApply[engineName] = gradient;
+    }
+    // tfjs types this parameter as a map of Variables, but it takes gradient tensors by variable name.
+    parts.optimizer.applyGradients(toApply as unknown as Parameters<tf.AdamOptimizer['applyGradients']>[0]);
+    return tf.stack([loss, gradNorm, ...extra]) as tf.Tensor1D;
+  }
+
+  /** `count` generated samples, row-major [count, dimension]. */
+  async generate(count: number, seed: number): Promise<Float32Array> {
+    const samples = tf.tidy(() => this.generator.mlp.apply(this.noise(count, seed)));
+    try {
+      return (await samples.data()) as Float32Array;
+    } finally {
+      samples.dispose();
+    }
+  }
+
+  dispose(): void {
+    for (const parts of [this.generator, this.discriminator]) {
+      parts.mlp.dispose();
+      parts.optimizer.dispose();
+    }
+  }
+}

@@ -1,0 +1,337 @@
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { Observable, Subject } from 'rxjs';
+import type { Hook } from 'tapable';
+import type { TrainConfig } from '../config/train-config';
+import { createDataset } from '../data/datasets';
+import type { Dataset } from '../data/dataset';
+import { describeError, GanpipeError } from '../errors';
+import { EventLogWriter } from '../events/event-log-writer';
+import { EVENT_SCHEMA_VERSION, runEventSchema, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
+import { modeMetrics } from '../metrics/mode-metrics';
+import { GanModel, type NamedGradients, type NetworkName } from '../model/gan-model';
+import { evolve, initialRunState, type RunState } from '../state/run-state';
+import { packageVersions } from '../util/package-versions';
+import { SeededRandom } from '../util/seeded-random';
+import type { TrainerPlugin } from './plugin';
+import { deliverAs, type SubscriberOwner } from './subscriber-failure-routing';
+import { guardTaps } from './tap-failure-guard';
+import { createTrainerHooks, type EvaluationMetrics, type GradientContext, type StepOutcome, type StepPlan, type TrainerHooks } from './trainer-hooks';
+
+export interface TrainerOptions {
+  config: TrainConfig;
+  /** The active tfjs backend (see selectBackend). */
+  backend: string;
+  plugins?: readonly TrainerPlugin[];
+  /** Defaults to a fresh, sortable id: <date>-<time>-<dataset>-s<seed>-<random>. */
+  runId?: string;
+  /** Set when this run continues another (resume). */
+  parentRunId?: string;
+}
+
+const MAX_UPDATES_PER_STEP = 100;
+
+/**
+ * The GAN training loop. Each step: the plan (beforeStep) → D updates → G updates,
+ * every update computing gradients, passing them through its gradients hook and
+ * applying them → one asynchronous read-back of the step's scalars → events →
+ * afterStep → evaluation when due → shouldStop. Everything it does is an event,
+ * appended to the run's log and then published on `events$`, in seq order.
+ */
+export class Trainer {
+  readonly hooks: TrainerHooks = createTrainerHooks();
+  readonly events$: Observable<RunEvent>;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly config: TrainConfig;
+  readonly dataset: Dataset;
+  readonly backend: string;
+
+  private readonly subject = new Subject<RunEvent>();
+  private readonly deliveryQueue: RunEvent[] = [];
+  private delivering = false;
+  private nextSeq = 0;
+  private currentStep = 0;
+  private runState: RunState = initialRunState;
+  private log?: EventLogWriter;
+  private model?: GanModel;
+  private stopRequest?: { reason: 'stopped' | 'interrupted'; detail?: string };
+  private fatalPluginError?: unknown;
+  private applyingPlugin?: string;
+  private readonly parentRunId?: string;
+
+  constructor(options: TrainerOptions) {
+    this.config = options.config;
+    this.backend = options.backend;
+    this.parentRunId = options.parentRunId;
+    this.dataset = createDataset(this.config.dataset);
+    this.runId = options.runId ?? newRunId(this.config);
+    this.runDir = path.resolve(this.config.out, this.runId);
+
+    for (const [hookName, hook] of Object.entries(this.hooks)) {
+      const isWaterfall = hook.constructor.name.includes('Waterfall');
+      guardTaps(hookName, hook as unknown as Hook<unknown, unknown>, isWaterfall, (plugin, source, error) => this.pluginFailed(plugin, source, error));
+    }
+
+    this.events$ = new Observable<RunEvent>((subscriber) => {
+      const owner: SubscriberOwner = {
+        name: this.applyingPlugin ?? 'events$ subscriber',
+        reportFailure: (error) => this.pluginFailed(owner.name, 'events$', error),
+      };
+      return this.subject.subscribe({
+        next: (event) => deliverAs(owner, () => subscriber.next(event)),
+        complete: () => subscriber.complete(),
+      });
+    });
+
+    for (const plugin of options.plugins ?? []) {
+      this.applyingPlugin = plugin.name;
+      try {
+        plugin.apply(this);
+      } finally {
+        this.applyingPlugin = undefined;
+      }
+    }
+  }
+
+  /** The run folded from its events so far; the same projection `inspect` computes. */
+  get state(): RunState {
+    return this.runState;
+  }
+
+  get step(): number {
+    return this.currentStep;
+  }
+
+  /** Asks the loop to end after the current step (SIGINT/SIGTERM, or a plugin). */
+  stop(reason: 'stopped' | 'interrupted', detail?: string): void {
+    this.stopRequest ??= { reason, detail };
+  }
+
+  /** The networks' weights by stable name, for plugins that need them (e.g. adaptive clipping). */
+  weights(net: NetworkName): ReadonlyMap<string, tf.Variable> {
+    return this.requireModel().weights(net);
+  }
+
+  learningRate(net: NetworkName): number {
+    return this.requireModel().network(net).learningRate;
+  }
+
+  setLearningRate(net: NetworkName, learningRate: number): void {
+    this.requireModel().setLearningRate(net, learningRate);
+  }
+
+  /**
+   * Publishes a plugin's own event: validated, stamped with the envelope (seq, step,
+   * time), appended to the log and delivered on events$ like the trainer's own.
+   */
+  publish<T extends RunEventType>(type: T, payload: EventPayload<T>): EventOfType<T> {
+    const event = this.stamp(type, payload);
+    const checked = runEventSchema.safeParse(event);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      this.nextSeq--; // the seq was not used: keep the log gapless
+      throw new Error(`cannot publish ${type}: field "${issue.path.join('.')}": ${issue.message}`);
+    }
+    this.emit(event);
+    return event;
+  }
+
+  async run(): Promise<RunState> {
+    const startedAt = performance.now();
+    const wallTimeMs = () => Math.round(performance.now() - startedAt);
+    this.log = EventLogWriter.create(this.runDir, this.config.eventLog.flushIntervalMs);
+    const random = new SeededRandom(this.config.seed);
+    // Evaluation draws from its own stream, so evaluating more or less often never
+    // changes the training trajectory.
+    const evaluationRandom = new SeededRandom(this.config.seed ^ 0x5bd1e995);
+    try {
+      this.model = new GanModel(this.config, this.dataset, random);
+      this.record('run.started', {
+        config: this.config as unknown as Record<string, unknown>,
+        seed: this.config.seed,
+        backend: this.backend,
+        versions: packageVersions(),
+        ...(this.parentRunId ? { parentRunId: this.parentRunId } : {}),
+      });
+      await this.hooks.runStart.promise({ runId: this.runId, runDir: this.runDir, config: this.config, backend: this.backend, dataset: this.dataset });
+      let lastEvaluatedStep = 0;
+      for (let step = 1; step <= this.config.steps; step++) {
+        this.throwIfPluginFailedFatally();
+        if (this.stopRequest) break;
+        this.currentStep = step;
+        const outcome = await this.trainStep(step, random);
+        this.hooks.afterStep.call(outcome);
+        if (step % this.config.evaluation.every === 0 || step === this.config.steps) {
+          await this.evaluate(evaluationRandom);
+          lastEvaluatedStep = step;
+        }
+        const stopReason = this.hooks.shouldStop.call(outcome);
+        if (stopReason) this.stop('stopped', stopReason);
+      }
+      this.throwIfPluginFailedFatally();
+      if (lastEvaluatedStep !== this.currentStep && this.currentStep > 0) await this.evaluate(evaluationRandom);
+      const reason = this.stopRequest?.reason ?? 'completed';
+      await this.hooks.runEnd.promise({ runId: this.runId, reason, state: this.runState });
+      this.throwIfPluginFailedFatally();
+      this.record('run.finished', { reason, ...(this.stopRequest?.detail ? { detail: this.stopRequest.detail } : {}), wallTimeMs: wallTimeMs() });
+    } catch (error) {
+      if (this.runState.status !== 'finished' && this.runState.status !== 'failed') {
+        this.record('run.failed', { error: describeError(error), wallTimeMs: wallTimeMs() });
+      }
+      throw error;
+    } finally {
+      this.log.close();
+      this.model?.dispose();
+      this.model = undefined;
+      this.subject.complete();
+    }
+    return this.runState;
+  }
+
+  private async trainStep(step: number, random: SeededRandom): Promise<StepOutcome> {
+    const model = this.requireModel();
+    const plan = this.checkedPlan(this.hooks.beforeStep.call({ d: 1, g: 1 }, { step, state: this.runState }));
+    const packed: tf.Tensor1D[] = [];
+    try {
+      for (let update = 0; update < plan.d; update++) {
+        const realBatch = this.dataset.sample(this.config.batchSize, random);
+        packed.push(model.discriminatorUpdate(realBatch, random.nextSeed(), this.gradientTransform('discriminator', step, update)));
+      }
+      for (let update = 0; update < plan.g; update++) {
+        packed.push(model.generatorUpdate(this.config.batchSize, random.nextSeed(), this.gradientTransform('generator', step, update)));
+      }
+      // One asynchronous read-back per step: a synchronous read per scalar would stall
+      // a GPU pipeline, and the events need the numbers.
+      const scalars = tf.concat(packed);
+      let values: Float32Array;
+      try {
+        values = (await scalars.data()) as Float32Array;
+      } finally {
+        scalars.dispose();
+      }
+      return this.recordStep(step, plan, values);
+    } finally {
+      for (const tensor of packed) tensor.dispose();
+    }
+  }
+
+  private recordStep(step: number, plan: StepPlan, values: Float32Array): StepOutcome {
+    const outcome: StepOutcome = { step, plan, state: this.runState, discriminator: [], generator: [] };
+    let offset = 0;
+    for (let update = 0; update < plan.d; update++, offset += 4) {
+      const [loss, gradNorm, meanRealOutput, meanFakeOutput] = values.subarray(offset, offset + 4);
+      outcome.discriminator.push({ loss, gradNorm, meanRealOutput, meanFakeOutput });
+      this.record('discriminator.stepped', {
+        update,
+        loss: measured(loss),
+        gradNorm: measured(gradNorm),
+        learningRate: this.learningRate('discriminator'),
+        meanRealOutput: measured(meanRealOutput),
+        meanFakeOutput: measured(meanFakeOutput),
+      });
+    }
+    for (let update = 0; update < plan.g; update++, offset += 2) {
+      const [loss, gradNorm] = values.subarray(offset, offset + 2);
+      outcome.generator.push({ loss, gradNorm });
+      this.record('generator.stepped', { update, loss: measured(loss), gradNorm: measured(gradNorm), learningRate: this.learningRate('generator') });
+    }
+    outcome.state = this.runState;
+    return outcome;
+  }
+
+  private gradientTransform(net: NetworkName, step: number, update: number) {
+    const hook = net === 'discriminator' ? this.hooks.discriminatorGradients : this.hooks.generatorGradients;
+    if (!hook.isUsed()) return (gradients: NamedGradients) => gradients;
+    return (gradients: NamedGradients) => {
+      const context: GradientContext = { step, state: this.runState, net, update, weights: this.weights(net) };
+      return hook.call(gradients, context);
+    };
+  }
+
+  private async evaluate(random: SeededRandom): Promise<void> {
+    const model = this.requireModel();
+    const sampleCount = this.config.evaluation.samples;
+    const samples = await model.generate(sampleCount, random.nextSeed());
+    let metrics: EvaluationMetrics = {};
+    const { modes, modeStd } = this.dataset;
+    if (modes && modeStd !== undefined) {
+      metrics = { ...modeMetrics(samples, this.dataset.sampleShape[0], modes, modeStd) };
+    }
+    metrics = await this.hooks.evaluate.promise(metrics, { step: this.currentStep, state: this.runState, dataset: this.dataset, samples, sampleCount });
+    const finiteOrNull: Record<string, number | null> = {};
+    for (const [name, value] of Object.entries(metrics)) finiteOrNull[name] = value === null ? null : measured(value);
+    this.record('eval.completed', { samples: sampleCount, metrics: finiteOrNull });
+  }
+
+  private checkedPlan(plan: StepPlan): StepPlan {
+    const valid = (count: unknown) => Number.isInteger(count) && (count as number) >= 0 && (count as number) <= MAX_UPDATES_PER_STEP;
+    if (!plan || !valid(plan.d) || !valid(plan.g) || plan.d + plan.g === 0) {
+      throw new Error(`beforeStep returned an invalid plan ${JSON.stringify(plan)}: d and g must be integers in [0, ${MAX_UPDATES_PER_STEP}], not both 0`);
+    }
+    return plan;
+  }
+
+  /** A tap or subscriber threw: record it, and end the run if configured to fail fast. */
+  private pluginFailed(plugin: string, source: string, error: unknown): void {
+    const closed = this.runState.status === 'finished' || this.runState.status === 'failed' || !this.log;
+    if (closed) {
+      process.stderr.write(`ganpipe: plugin ${plugin} failed in ${source} after the run ended: ${describeError(error).message}\n`);
+      return;
+    }
+    this.record('plugin.failed', { plugin, source, error: describeError(error) });
+    if (this.config.failFast) {
+      this.fatalPluginError ??= new Error(`plugin ${plugin} failed in ${source} (failFast is on): ${describeError(error).message}`);
+      if (source !== 'events$') throw this.fatalPluginError;
+    }
+  }
+
+  private throwIfPluginFailedFatally(): void {
+    if (this.fatalPluginError) throw this.fatalPluginError;
+  }
+
+  private requireModel(): GanModel {
+    if (!this.model) throw new Error('the model exists only while run() is in progress');
+    return this.model;
+  }
+
+  private stamp<T extends RunEventType>(type: T, payload: EventPayload<T>): EventOfType<T> {
+    if (!this.log || this.runState.status === 'finished' || this.runState.status === 'failed') {
+      throw new Error(`cannot publish ${type}: the run ${this.runState.status === 'not-started' ? 'has not started' : 'has ended'}`);
+    }
+    return { v: EVENT_SCHEMA_VERSION, runId: this.runId, seq: this.nextSeq++, step: this.currentStep, time: Date.now(), type, ...payload } as unknown as EventOfType<T>;
+  }
+
+  /** The trainer's own events: typed by construction, so not re-validated. */
+  private record<T extends RunEventType>(type: T, payload: EventPayload<T>): void {
+    this.emit(this.stamp(type, payload));
+  }
+
+  /**
+   * Log first, then the stream. Delivery goes through a queue so that an event a
+   * subscriber publishes while handling another reaches every subscriber after it,
+   * keeping events$ in seq order.
+   */
+  private emit(event: RunEvent): void {
+    this.log!.append(event);
+    this.runState = evolve(this.runState, event);
+    this.deliveryQueue.push(event);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let next = this.deliveryQueue.shift(); next; next = this.deliveryQueue.shift()) this.subject.next(next);
+    } finally {
+      this.delivering = false;
+    }
+  }
+}
+
+function measured(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+function newRunId(config: TrainConfig): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${config.dataset}-s${config.seed}-${crypto.randomBytes(2).toString('hex')}`;
+}

@@ -1,0 +1,38 @@
+/**
+ * A small seeded PRNG (mulberry32) for everything outside TensorFlow that must be
+ * reproducible: data sampling and the per-step seeds handed to tf.random* ops.
+ * Math.random cannot be seeded, and the same seed must give the same run.
+ */
+export class SeededRandom {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Integer in [0, n). */
+  nextInt(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** A 31-bit seed for a tf.random* call. */
+  nextSeed(): number {
+    return Math.floor(this.next() * 0x7fffffff);
+  }
+
+  /** Standard normal, Box–Muller. */
+  nextNormal(): number {
+    const u = 1 - this.next();
+    const v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+}

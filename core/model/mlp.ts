@@ -37,7 +37,7 @@ export class Mlp {
       // Glorot uniform, seeded: the same seed gives the same initial weights.
       const limit = Math.sqrt(6 / (fanIn + fanOut));
       const kernel = tf.tidy(() => tf.variable(tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', random.nextSeed())));
-      const bias = tf.variable(tf.zeros([fanOut]));
+      const bias = tf.tidy(() => tf.variable(tf.zeros([fanOut])));
       this.variables.push({ name: `${networkName}/dense${index}/kernel`, variable: kernel });
       this.variables.push({ name: `${networkName}/dense${index}/bias`, variable: bias });
     }

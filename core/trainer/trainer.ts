@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { Observable, Subject } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import type { Hook } from 'tapable';
 import type { TrainConfig } from '../config/train-config';
 import { createDataset } from '../data/datasets';
@@ -15,7 +15,7 @@ import { evolve, initialRunState, type RunState } from '../state/run-state';
 import { packageVersions } from '../util/package-versions';
 import { SeededRandom } from '../util/seeded-random';
 import type { TrainerPlugin } from './plugin';
-import { deliverAs, type SubscriberOwner } from './subscriber-failure-routing';
+import { GuardedEventStream } from './guarded-event-stream';
 import { guardTaps } from './tap-failure-guard';
 import { createTrainerHooks, type EvaluationMetrics, type GradientContext, type StepOutcome, type StepPlan, type TrainerHooks } from './trainer-hooks';
 
@@ -74,16 +74,14 @@ export class Trainer {
       guardTaps(hookName, hook as unknown as Hook<unknown, unknown>, isWaterfall, (plugin, source, error) => this.pluginFailed(plugin, source, error));
     }
 
-    this.events$ = new Observable<RunEvent>((subscriber) => {
-      const owner: SubscriberOwner = {
-        name: this.applyingPlugin ?? 'events$ subscriber',
-        reportFailure: (error) => this.pluginFailed(owner.name, 'events$', error),
-      };
-      return this.subject.subscribe({
-        next: (event) => deliverAs(owner, () => subscriber.next(event)),
-        complete: () => subscriber.complete(),
-      });
-    });
+    // A subscriber's error is blamed on the plugin whose apply() subscribed it.
+    this.events$ = new GuardedEventStream<RunEvent>(
+      () => {
+        const name = this.applyingPlugin ?? 'events$ subscriber';
+        return { name, reportFailure: (error) => this.pluginFailed(name, 'events$', error) };
+      },
+      (subscriber) => this.subject.subscribe(subscriber),
+    );
 
     for (const plugin of options.plugins ?? []) {
       this.applyingPlugin = plugin.name;

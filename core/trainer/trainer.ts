@@ -31,6 +31,8 @@ export interface TrainerOptions {
 }
 
 const MAX_UPDATES_PER_STEP = 100;
+/** How long the loop may run before it lets the event loop turn. */
+const EVENT_LOOP_TURN_MS = 10;
 
 /**
  * The GAN training loop. Each step: the plan (beforeStep) → D updates → G updates,
@@ -155,7 +157,14 @@ export class Trainer {
       });
       await this.hooks.runStart.promise({ runId: this.runId, runDir: this.runDir, config: this.config, backend: this.backend, dataset: this.dataset });
       let lastEvaluatedStep = 0;
+      let lastYieldAt = performance.now();
       for (let step = 1; step <= this.config.steps; step++) {
+        // On CPU backends every await in a step resolves as a microtask, so without
+        // this the event loop would never turn: no signal handler, timer or sink I/O.
+        if (performance.now() - lastYieldAt >= EVENT_LOOP_TURN_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYieldAt = performance.now();
+        }
         this.throwIfPluginFailedFatally();
         if (this.stopRequest) break;
         this.currentStep = step;

@@ -1,4 +1,11 @@
 import type { PluginFactory } from '../core/trainer/plugin';
+import { adaptiveRatio, ADAPTIVE_RATIO } from './adaptive-ratio';
+import { collapseDetection, COLLAPSE_DETECTION } from './collapse-detection';
+import { gradientClipping, GRADIENT_CLIPPING } from './gradient-clipping';
 
 /** Plugins a config can name without a path, by their name. */
-export const builtInPlugins: Record<string, PluginFactory> = {};
+export const builtInPlugins: Record<string, PluginFactory> = {
+  [GRADIENT_CLIPPING]: gradientClipping,
+  [ADAPTIVE_RATIO]: adaptiveRatio,
+  [COLLAPSE_DETECTION]: collapseDetection,
+};

@@ -47,6 +47,8 @@ const eventSchemas = [
     learningRate: z.number(),
     meanRealOutput: measuredNumber,
     meanFakeOutput: measuredNumber,
+    /** Share of the real and generated batch D classified correctly. */
+    accuracy: measuredNumber,
   }),
   z.object({
     ...envelope,

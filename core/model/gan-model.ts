@@ -16,7 +16,7 @@ export type NamedGradients = Record<string, tf.Tensor>;
 export type GradientTransform = (gradients: NamedGradients) => NamedGradients;
 
 /** Scalars of one discriminator update, packed in one tensor so a step reads back once. */
-export const DISCRIMINATOR_SCALARS = ['loss', 'gradNorm', 'meanRealOutput', 'meanFakeOutput'] as const;
+export const DISCRIMINATOR_SCALARS = ['loss', 'gradNorm', 'meanRealOutput', 'meanFakeOutput', 'accuracy'] as const;
 export const GENERATOR_SCALARS = ['loss', 'gradNorm'] as const;
 
 interface NetworkParts {
@@ -91,7 +91,7 @@ export class GanModel {
     return tf.randomNormal([count, this.config.latentDim], 0, 1, 'float32', seed);
   }
 
-  /** One D update on a real batch; returns [loss, gradNorm, meanRealOutput, meanFakeOutput]. */
+  /** One D update on a real batch; returns [loss, gradNorm, meanRealOutput, meanFakeOutput, accuracy]. */
   discriminatorUpdate(realBatch: Float32Array, noiseSeed: number, transform: GradientTransform): tf.Tensor1D {
     return tf.tidy(() => {
       const batchSize = realBatch.length / this.dimension;
@@ -99,17 +99,20 @@ export class GanModel {
       const fake = this.generator.mlp.apply(this.noise(batchSize, noiseSeed));
       let meanRealOutput: tf.Scalar | undefined;
       let meanFakeOutput: tf.Scalar | undefined;
+      let accuracy: tf.Scalar | undefined;
       const { value: loss, grads } = tf.variableGrads(() => {
         const realLogits = this.discriminator.mlp.apply(real);
         const fakeLogits = this.discriminator.mlp.apply(fake);
         // Kept past variableGrads' inner scope; disposed below once packed.
         meanRealOutput = tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar);
         meanFakeOutput = tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar);
+        // Share of the real and generated batch D classifies correctly (logit sign).
+        accuracy = tf.keep(tf.div(tf.add(tf.sum(tf.cast(tf.greater(realLogits, 0), 'float32')), tf.sum(tf.cast(tf.lessEqual(fakeLogits, 0), 'float32'))), 2 * batchSize) as tf.Scalar);
         return tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits)));
       }, this.discriminator.mlp.trainableVariables());
-      const packed = this.applyTransformed('discriminator', grads, transform, [loss, meanRealOutput!, meanFakeOutput!]);
-      meanRealOutput!.dispose();
-      meanFakeOutput!.dispose();
+      const kept = [meanRealOutput!, meanFakeOutput!, accuracy!];
+      const packed = this.applyTransformed('discriminator', grads, transform, [loss, ...kept]);
+      kept.forEach((tensor) => tensor.dispose());
       return packed;
     });
   }

@@ -12,7 +12,7 @@ export interface RunState {
   step: number;
   eventCount: number;
   schedule: StepPlan;
-  discriminator?: { loss: number | null; gradNorm: number | null; learningRate: number; meanRealOutput: number | null; meanFakeOutput: number | null };
+  discriminator?: { loss: number | null; gradNorm: number | null; learningRate: number; meanRealOutput: number | null; meanFakeOutput: number | null; accuracy: number | null };
   generator?: { loss: number | null; gradNorm: number | null; learningRate: number };
   metrics?: { step: number; values: Record<string, number | null> };
   clipping: Partial<Record<'discriminator' | 'generator', { mode: string; normBefore: number | null; normAfter: number | null; step: number }>>;
@@ -43,7 +43,7 @@ export function evolve(state: RunState, event: RunEvent): RunState {
     case 'run.started':
       return { ...next, runId: event.runId, status: 'running' };
     case 'discriminator.stepped':
-      return { ...next, discriminator: { loss: event.loss, gradNorm: event.gradNorm, learningRate: event.learningRate, meanRealOutput: event.meanRealOutput, meanFakeOutput: event.meanFakeOutput } };
+      return { ...next, discriminator: { loss: event.loss, gradNorm: event.gradNorm, learningRate: event.learningRate, meanRealOutput: event.meanRealOutput, meanFakeOutput: event.meanFakeOutput, accuracy: event.accuracy } };
     case 'generator.stepped':
       return { ...next, generator: { loss: event.loss, gradNorm: event.gradNorm, learningRate: event.learningRate } };
     case 'eval.completed':

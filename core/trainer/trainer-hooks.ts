@@ -35,7 +35,7 @@ export interface GradientContext extends StepContext {
 
 export interface StepOutcome extends StepContext {
   plan: StepPlan;
-  discriminator: { loss: number; gradNorm: number; meanRealOutput: number; meanFakeOutput: number }[];
+  discriminator: { loss: number; gradNorm: number; meanRealOutput: number; meanFakeOutput: number; accuracy: number }[];
   generator: { loss: number; gradNorm: number }[];
 }
 

@@ -10,7 +10,7 @@ import { describeError, GanpipeError } from '../errors';
 import { EventLogWriter } from '../events/event-log-writer';
 import { EVENT_SCHEMA_VERSION, runEventSchema, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
 import { modeMetrics } from '../metrics/mode-metrics';
-import { GanModel, type NamedGradients, type NetworkName } from '../model/gan-model';
+import { DISCRIMINATOR_SCALARS, GanModel, GENERATOR_SCALARS, type NamedGradients, type NetworkName } from '../model/gan-model';
 import { evolve, initialRunState, type RunState } from '../state/run-state';
 import { packageVersions } from '../util/package-versions';
 import { SeededRandom } from '../util/seeded-random';
@@ -112,6 +112,21 @@ export class Trainer {
   /** The networks' weights by stable name, for plugins that need them (e.g. adaptive clipping). */
   weights(net: NetworkName): ReadonlyMap<string, tf.Variable> {
     return this.requireModel().weights(net);
+  }
+
+  /**
+   * `count` fresh generated samples, row-major, read back synchronously (for plugins
+   * that check the generator between evaluations; keep `count` small). `seed` makes
+   * it reproducible without touching the training random stream.
+   */
+  sampleGenerator(count: number, seed: number): Float32Array {
+    const model = this.requireModel();
+    const samples = tf.tidy(() => model.generator.mlp.apply(model.noise(count, seed)));
+    try {
+      return samples.dataSync() as Float32Array;
+    } finally {
+      samples.dispose();
+    }
   }
 
   learningRate(net: NetworkName): number {
@@ -227,9 +242,9 @@ export class Trainer {
   private recordStep(step: number, plan: StepPlan, values: Float32Array): StepOutcome {
     const outcome: StepOutcome = { step, plan, state: this.runState, discriminator: [], generator: [] };
     let offset = 0;
-    for (let update = 0; update < plan.d; update++, offset += 4) {
-      const [loss, gradNorm, meanRealOutput, meanFakeOutput] = values.subarray(offset, offset + 4);
-      outcome.discriminator.push({ loss, gradNorm, meanRealOutput, meanFakeOutput });
+    for (let update = 0; update < plan.d; update++, offset += DISCRIMINATOR_SCALARS.length) {
+      const [loss, gradNorm, meanRealOutput, meanFakeOutput, accuracy] = values.subarray(offset, offset + DISCRIMINATOR_SCALARS.length);
+      outcome.discriminator.push({ loss, gradNorm, meanRealOutput, meanFakeOutput, accuracy });
       this.record('discriminator.stepped', {
         update,
         loss: measured(loss),
@@ -237,10 +252,11 @@ export class Trainer {
         learningRate: this.learningRate('discriminator'),
         meanRealOutput: measured(meanRealOutput),
         meanFakeOutput: measured(meanFakeOutput),
+        accuracy: measured(accuracy),
       });
     }
-    for (let update = 0; update < plan.g; update++, offset += 2) {
-      const [loss, gradNorm] = values.subarray(offset, offset + 2);
+    for (let update = 0; update < plan.g; update++, offset += GENERATOR_SCALARS.length) {
+      const [loss, gradNorm] = values.subarray(offset, offset + GENERATOR_SCALARS.length);
       outcome.generator.push({ loss, gradNorm });
       this.record('generator.stepped', { update, loss: measured(loss), gradNorm: measured(gradNorm), learningRate: this.learningRate('generator') });
     }

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { PluginFactory, TrainerPlugin } from '../../core/trainer/plugin';
+import type { Trainer } from '../../core/trainer/trainer';
+import type { StepPlan } from '../../core/trainer/trainer-hooks';
+import { parsePluginOptions } from '../plugin-options';
+import { accuracyBandPolicy, fixedPolicy, thresholdPolicy, type RatioPolicy } from './ratio-policies';
+
+export const ADAPTIVE_RATIO = 'adaptive-ratio';
+
+const count = z.number().int().min(0).max(100);
+const boundsSchema = z
+  .object({ minD: count.default(1), maxD: count.default(5), minG: count.default(1), maxG: count.default(5) })
+  .strict()
+  .default({})
+  .refine((bounds) => bounds.minD <= bounds.maxD && bounds.minG <= bounds.maxG, { message: 'each min must be ≤ its max' });
+
+export const adaptiveRatioOptionsSchema = z.discriminatedUnion('policy', [
+  z.object({ policy: z.literal('fixed'), d: count.default(1), g: count.default(1) }).strict(),
+  z
+    .object({
+      policy: z.literal('threshold'),
+      discriminatorThreshold: z.number().default(1.2),
+      generatorThreshold: z.number().default(1.0),
+      minPhaseSteps: z.number().int().min(1).default(1),
+      maxPhaseSteps: z.number().int().min(1).default(20),
+    })
+    .strict(),
+  z
+    .object({
+      policy: z.literal('accuracy-band'),
+      lo: z.number().min(0).max(1).default(0.55),
+      hi: z.number().min(0).max(1).default(0.8),
+      window: z.number().int().min(1).default(50),
+      cooldown: z.number().int().min(1).default(100),
+      bounds: boundsSchema,
+    })
+    .strict(),
+]).superRefine((options, context) => {
+  if (options.policy === 'accuracy-band' && options.lo >= options.hi) context.addIssue({ code: 'custom', path: ['lo'], message: 'lo must be below hi' });
+});
+
+export type AdaptiveRatioOptions = z.input<typeof adaptiveRatioOptionsSchema>;
+
+/**
+ * Decides how many D and G updates each step makes (beforeStep), from what the last
+ * step showed (afterStep), and records every change as `schedule.changed`.
+ */
+export class AdaptiveRatioPlugin implements TrainerPlugin {
+  readonly name = ADAPTIVE_RATIO;
+  readonly options: z.output<typeof adaptiveRatioOptionsSchema>;
+
+  constructor(options: unknown = { policy: 'accuracy-band' }) {
+    this.options = parsePluginOptions(ADAPTIVE_RATIO, adaptiveRatioOptionsSchema, { policy: 'accuracy-band', ...(options as object) });
+  }
+
+  createPolicy(): RatioPolicy {
+    const options = this.options;
+    switch (options.policy) {
+      case 'fixed':
+        return fixedPolicy({ d: options.d, g: options.g });
+      case 'threshold':
+        return thresholdPolicy(options);
+      case 'accuracy-band':
+        return accuracyBandPolicy({ ...options, initialPlan: { d: Math.max(1, options.bounds.minD), g: Math.max(1, options.bounds.minG) } });
+    }
+  }
+
+  apply(trainer: Trainer): void {
+    const policy = this.createPolicy();
+    let plan: StepPlan = { d: 1, g: 1 };
+    const change = (next: StepPlan, reason: string) => {
+      if (next.d === plan.d && next.g === plan.g) return;
+      trainer.publish('schedule.changed', { from: plan, to: next, reason });
+      plan = next;
+    };
+    trainer.hooks.runStart.tap(ADAPTIVE_RATIO, () => change(policy.initialPlan, `${this.options.policy} policy starts`));
+    trainer.hooks.beforeStep.tap(ADAPTIVE_RATIO, () => plan);
+    trainer.hooks.afterStep.tap(ADAPTIVE_RATIO, (outcome) => {
+      const lastDiscriminator = outcome.discriminator.at(-1);
+      const decision = policy.decide({
+        step: outcome.step,
+        discriminatorLoss: lastDiscriminator?.loss,
+        discriminatorAccuracy: lastDiscriminator?.accuracy,
+        generatorLoss: outcome.generator.at(-1)?.loss,
+      });
+      if (decision.reason) change(decision.plan, decision.reason);
+    });
+  }
+}
+
+export const adaptiveRatio: PluginFactory = (options) => new AdaptiveRatioPlugin(options);

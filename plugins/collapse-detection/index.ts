@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import type { Dataset } from '../../core/data/dataset';
+import type { PluginFactory, TrainerPlugin } from '../../core/trainer/plugin';
+import type { Trainer } from '../../core/trainer/trainer';
+import { SeededRandom } from '../../core/util/seeded-random';
+import { parsePluginOptions } from '../plugin-options';
+import { SignalMonitor, type SignalTransition } from './signal-monitor';
+import { diversityRatio, mannKendallZ, modeCoverageAndEntropy } from './signals';
+
+export const COLLAPSE_DETECTION = 'collapse-detection';
+
+const below = (threshold: number) => z.union([z.object({ below: z.number().default(threshold) }).strict(), z.literal(false)]).default({ below: threshold });
+
+export const collapseDetectionOptionsSchema = z
+  .object({
+    /** Steps between checks that sample the generator (diversity, modes, drift). */
+    checkEvery: z.number().int().min(1).default(50),
+    sampleSize: z.number().int().min(2).max(10_000).default(512),
+    /** Before this step only non-finite values are acted on: early training is supposed to move. */
+    warmupSteps: z.number().int().min(0).default(500),
+    /** Consecutive checks past a threshold before suspected becomes detected. */
+    confirmations: z.number().int().min(1).default(3),
+    diversityRatio: below(0.5),
+    modeCoverage: below(0.75),
+    modeEntropy: below(0.8),
+    vanishingGradients: z
+      .union([
+        z.object({ generatorGradNormBelow: z.number().positive().default(1e-3), discriminatorLossBelow: z.number().positive().default(0.05), window: z.number().int().min(1).default(100) }).strict(),
+        z.literal(false),
+      ])
+      .default({}),
+    drift: z.union([z.object({ window: z.number().int().min(10).default(500), zAbove: z.number().positive().default(6) }).strict(), z.literal(false)]).default({}),
+    nonFinite: z.boolean().default(true),
+    /** warn: events only; stop: end the run (shouldStop) once a collapse is detected. */
+    action: z.enum(['warn', 'stop']).default('warn'),
+    /** Seed of the real batches the checks compare against. */
+    seed: z.number().int().min(0).default(0),
+  })
+  .strict();
+
+export type CollapseDetectionOptions = z.input<typeof collapseDetectionOptionsSchema>;
+
+/**
+ * Watches a run for the ways GANs fail (docs/plugins.md gives each signal's formula)
+ * and records `collapse.suspected`, `collapse.detected` and `collapse.recovered`
+ * events. Loss-based signals come from the event stream; sample-based ones from a
+ * small generated batch every `checkEvery` steps.
+ */
+export class CollapseDetectionPlugin implements TrainerPlugin {
+  readonly name = COLLAPSE_DETECTION;
+  readonly options: z.output<typeof collapseDetectionOptionsSchema>;
+
+  constructor(options: unknown = {}) {
+    this.options = parsePluginOptions(COLLAPSE_DETECTION, collapseDetectionOptionsSchema, options);
+  }
+
+  apply(trainer: Trainer): void {
+    const options = this.options;
+    const monitors = new Map<string, SignalMonitor>();
+    const monitor = (signal: string, threshold: number, direction: 'below' | 'above', confirmations = options.confirmations) => {
+      let existing = monitors.get(signal);
+      if (!existing) monitors.set(signal, (existing = new SignalMonitor(signal, threshold, direction, confirmations)));
+      return existing;
+    };
+    const observe = (target: SignalMonitor, value: number) => {
+      const transition = target.observe(value, trainer.step);
+      if (transition) publishTransition(trainer, transition, target, value);
+    };
+
+    // Loss-based signals, from the stream.
+    const discriminatorLosses: number[] = [];
+    const generatorLosses: number[] = [];
+    const lossWindow = options.drift ? options.drift.window : 0;
+    let vanishingSteps = 0;
+    let lastDiscriminatorLoss = NaN;
+    trainer.events$.subscribe((event) => {
+      if (event.type !== 'discriminator.stepped' && event.type !== 'generator.stepped') return;
+      if (options.nonFinite) observe(monitor('non-finite', 0, 'above', 1), event.loss === null || event.gradNorm === null ? NaN : 0);
+      const losses = event.type === 'discriminator.stepped' ? discriminatorLosses : generatorLosses;
+      if (lossWindow > 0 && event.loss !== null) {
+        losses.push(event.loss);
+        if (losses.length > lossWindow) losses.shift();
+      }
+      if (event.type === 'discriminator.stepped') lastDiscriminatorLoss = event.loss ?? NaN;
+      if (event.type === 'generator.stepped' && options.vanishingGradients && event.step > options.warmupSteps) {
+        const { generatorGradNormBelow, discriminatorLossBelow, window } = options.vanishingGradients;
+        const vanishing = event.gradNorm !== null && event.gradNorm < generatorGradNormBelow && lastDiscriminatorLoss < discriminatorLossBelow;
+        vanishingSteps = vanishing ? vanishingSteps + 1 : 0;
+        observe(monitor('vanishing-gradients', window - 1, 'above', 1), vanishingSteps);
+      }
+    });
+
+    // Sample-based signals and drift, every checkEvery steps.
+    let dataset: Dataset | undefined;
+    const random = new SeededRandom(options.seed);
+    trainer.hooks.runStart.tap(COLLAPSE_DETECTION, (run) => void (dataset = run.dataset));
+    trainer.hooks.afterStep.tap(COLLAPSE_DETECTION, ({ step }) => {
+      if (step <= options.warmupSteps || step % options.checkEvery !== 0 || !dataset) return;
+      const dimension = dataset.sampleShape.reduce((product, size) => product * size, 1);
+      const generated = trainer.sampleGenerator(options.sampleSize, random.nextSeed());
+      if (options.diversityRatio) observe(monitor('diversity-ratio', options.diversityRatio.below, 'below'), diversityRatio(generated, dataset.sample(options.sampleSize, random), dimension));
+      if (dataset.modes && dataset.modeStd !== undefined && (options.modeCoverage || options.modeEntropy)) {
+        const { coverage, entropy } = modeCoverageAndEntropy(generated, dimension, dataset.modes, dataset.modeStd);
+        if (options.modeCoverage) observe(monitor('mode-coverage', options.modeCoverage.below, 'below'), coverage);
+        if (options.modeEntropy) observe(monitor('mode-entropy', options.modeEntropy.below, 'below'), entropy);
+      }
+      if (options.drift && discriminatorLosses.length >= options.drift.window) {
+        observe(monitor('drift:discriminator-loss', options.drift.zAbove, 'above'), Math.abs(mannKendallZ(discriminatorLosses)));
+        observe(monitor('drift:generator-loss', options.drift.zAbove, 'above'), Math.abs(mannKendallZ(generatorLosses)));
+      }
+    });
+
+    if (options.action === 'stop') {
+      trainer.hooks.shouldStop.tap(COLLAPSE_DETECTION, () => {
+        const detected = [...monitors.values()].find((candidate) => candidate.state === 'detected');
+        return detected ? `collapse detected: ${detected.signal}` : undefined;
+      });
+    }
+  }
+}
+
+function publishTransition(trainer: Trainer, transition: SignalTransition, monitor: SignalMonitor, value: number): void {
+  trainer.publish(`collapse.${transition}`, { signal: monitor.signal, value: Number.isFinite(value) ? value : null, threshold: monitor.threshold });
+}
+
+export const collapseDetection: PluginFactory = (options) => new CollapseDetectionPlugin(options);

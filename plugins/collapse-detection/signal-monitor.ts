@@ -1,0 +1,47 @@
+export type SignalTransition = 'suspected' | 'detected' | 'recovered';
+
+/**
+ * One signal's state machine. A value past the threshold makes it suspected;
+ * `confirmations` consecutive such values make it detected; a value back within the
+ * threshold after that is a recovery. Each transition is reported once.
+ */
+export class SignalMonitor {
+  private consecutive = 0;
+  private status: 'healthy' | 'suspected' | 'detected' = 'healthy';
+  /** Step of the first observation of the current excursion: the onset. */
+  onsetStep?: number;
+
+  constructor(
+    readonly signal: string,
+    readonly threshold: number,
+    /** Whether crossing means going below the threshold (diversity) or above it (drift). */
+    readonly direction: 'below' | 'above',
+    private readonly confirmations: number,
+  ) {}
+
+  get state(): 'healthy' | 'suspected' | 'detected' {
+    return this.status;
+  }
+
+  observe(value: number, step: number): SignalTransition | undefined {
+    const crossed = !Number.isFinite(value) || (this.direction === 'below' ? value < this.threshold : value > this.threshold);
+    if (crossed) {
+      this.consecutive++;
+      if (this.status === 'healthy') {
+        this.onsetStep = step;
+        this.status = this.consecutive >= this.confirmations ? 'detected' : 'suspected';
+        return this.status;
+      }
+      if (this.status === 'suspected' && this.consecutive >= this.confirmations) {
+        this.status = 'detected';
+        return 'detected';
+      }
+      return undefined;
+    }
+    this.consecutive = 0;
+    if (this.status === 'healthy') return undefined;
+    this.status = 'healthy';
+    this.onsetStep = undefined;
+    return 'recovered';
+  }
+}

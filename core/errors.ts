@@ -15,6 +15,7 @@ export const errorCatalog = {
   GANPIPE_LOG_NOT_FOUND: 'The event log (or run directory) does not exist.',
   GANPIPE_LOG_CORRUPT: 'A line of an event log is not valid JSON or not a valid event.',
   GANPIPE_LOG_GAP: 'The seq numbers of an event log skip or repeat.',
+  GANPIPE_CHECKPOINT_INVALID: 'A checkpoint is missing files, unreadable, or its content hash does not match the one recorded.',
   GANPIPE_RUN_EXISTS: 'The run directory already holds an event log; runs never overwrite one another.',
 } as const;
 

@@ -1,5 +1,6 @@
 import type { PluginFactory } from '../core/trainer/plugin';
 import { adaptiveRatio, ADAPTIVE_RATIO } from './adaptive-ratio';
+import { checkpoint, CHECKPOINT } from './checkpoint';
 import { collapseDetection, COLLAPSE_DETECTION } from './collapse-detection';
 import { gradientClipping, GRADIENT_CLIPPING } from './gradient-clipping';
 
@@ -8,4 +9,5 @@ export const builtInPlugins: Record<string, PluginFactory> = {
   [GRADIENT_CLIPPING]: gradientClipping,
   [ADAPTIVE_RATIO]: adaptiveRatio,
   [COLLAPSE_DETECTION]: collapseDetection,
+  [CHECKPOINT]: checkpoint,
 };

@@ -34,8 +34,12 @@ test('`ganpipe train --dataset ring8 --steps 300 --seed 7` twice: identical loss
     assert.match(result.stdout, /completed: 300 steps in .* on wasm/);
     assert.match(result.stdout, /final metrics \(step 300\): modesCovered \d+, highQualityFraction [\d.]+, reverseKL/);
     assert.match(result.stdout, /event log: .*events\.ndjson \(\d+ events\)/);
+    // The default plugins acted, and the summary says so.
+    assert.match(result.stdout, /plugin decisions: .*gradients\.clipped ×\d+/);
+    assert.match(result.stdout, /plugin decisions: .*schedule\.changed ×\d+/);
+    assert.ok(events.some((event) => event.type === 'gradients.clipped') && events.some((event) => event.type === 'schedule.changed'));
   }
-  assert.equal(losses[0].length, 600);
+  assert.ok(losses[0].length >= 600, 'at least one D and one G update per step');
   assert.deepEqual(losses[1], losses[0]);
 });
 

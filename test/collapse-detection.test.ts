@@ -5,7 +5,7 @@ import { readEventLog } from '../core/events/event-log-reader';
 import type { TrainerPlugin } from '../core/trainer/plugin';
 import { CollapseDetectionPlugin } from '../plugins/collapse-detection';
 import { SignalMonitor } from '../plugins/collapse-detection/signal-monitor';
-import { diversityRatio, mannKendallZ, meanPairwiseDistance, modeCoverageAndEntropy } from '../plugins/collapse-detection/signals';
+import { blockMeans, diversityRatio, failingDrift, mannKendallZ, meanPairwiseDistance, modeCoverageAndEntropy } from '../plugins/collapse-detection/signals';
 import { createTestTrainer, smallConfig } from './support/run-helpers';
 
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≉ ${expected}`);
@@ -29,7 +29,12 @@ test('mode coverage and normalised entropy of the mode histogram', () => {
   const twoModes = Float32Array.from([0, 0, 10, 0]);
   const result = modeCoverageAndEntropy(twoModes, 2, modes, 0.1);
   close(result.entropy, Math.log(2) / Math.log(4));
-  assert.deepEqual(modeCoverageAndEntropy(Float32Array.from([5, 5]), 2, modes, 0.1), { coverage: 0, entropy: 0 });
+  // Far from every mode still counts for its nearest: (1, 1) is nearest (0, 0).
+  assert.deepEqual(modeCoverageAndEntropy(Float32Array.from([1, 1, 1, 1]), 2, modes, 0.1), { coverage: 0.25, entropy: 0 });
+  assert.deepEqual(modeCoverageAndEntropy(Float32Array.from([NaN, NaN]), 2, modes, 0.1), { coverage: 0, entropy: 0 });
+  // A mode holding under 10 % of its fair share is not covered: 1 of 100 samples, fair share 25.
+  const skewed = Float32Array.from([...Array.from({ length: 99 }, () => [0, 0]).flat(), 10, 10]);
+  assert.equal(modeCoverageAndEntropy(skewed, 2, modes, 0.1).coverage, 0.25);
 });
 
 test('Mann–Kendall: a steady rise gives the textbook Z; noise-free flat and short series give 0', () => {
@@ -40,6 +45,20 @@ test('Mann–Kendall: a steady rise gives the textbook Z; noise-free flat and sh
   assert.equal(mannKendallZ([1, 1, 1, 1, 1]), 0);
   assert.equal(mannKendallZ([1, 2]), 0, 'a window not yet full says nothing');
   close(mannKendallZ([0, NaN, 1, 2]), (3 - 1) / Math.sqrt((3 * 2 * 11) / 18));
+});
+
+test('failing drift: only the failing direction, only a large enough move, on block means', () => {
+  const falling = Array.from({ length: 100 }, (_, index) => 1.4 - index * 0.01); // 1.4 → 0.41
+  const rising = [...falling].reverse();
+  const expectedZ = -mannKendallZ(blockMeans(falling, 10));
+  close(failingDrift(falling, 'falling', 10, 0.25), expectedZ);
+  assert.ok(expectedZ > 3.5);
+  assert.equal(failingDrift(rising, 'falling', 10, 0.25), 0, 'D loss climbing is healthy');
+  assert.ok(failingDrift(rising, 'rising', 10, 0.25) > 3.5);
+  const gentle = Array.from({ length: 100 }, (_, index) => 1.4 - index * 0.001); // 7 % move
+  assert.equal(failingDrift(gentle, 'falling', 10, 0.25), 0);
+  assert.equal(failingDrift([1, 0.5], 'falling', 10, 0.25), 0, 'a window not yet full');
+  assert.deepEqual(blockMeans([1, 2, 3, 4, 5, 6, 7], 3), [1.5, 3.5, 5.5]);
 });
 
 test('a signal monitor: suspected at the first crossing, detected after the confirmations, then recovered', () => {

@@ -72,6 +72,26 @@ const eventSchemas = [
   }),
   z.object({
     ...envelope,
+    type: z.literal('checkpoint.restored'),
+    path: z.string(),
+    hash: z.string(),
+    /** The step at which the restored checkpoint was taken. */
+    checkpointStep: z.number().int().nonnegative(),
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('collapse.rolledBack'),
+    signal: z.string(),
+    onsetStep: z.number().int().nonnegative(),
+    checkpointStep: z.number().int().nonnegative(),
+    /** What the rollback changed before training carried on. */
+    changes: z.object({
+      generatorLearningRate: z.object({ from: z.number(), to: z.number() }).optional(),
+      extraDiscriminatorUpdates: z.number().int().nonnegative().optional(),
+    }),
+  }),
+  z.object({
+    ...envelope,
     type: z.literal('gradients.clipped'),
     net: networkName,
     mode: z.string(),

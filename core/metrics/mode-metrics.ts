@@ -16,8 +16,11 @@ export function nearestModeHistogram(
   dimension: number,
   modes: readonly (readonly number[])[],
   modeStd: number,
-): { counts: number[]; highQuality: number; total: number } {
+): { counts: number[]; nearestCounts: number[]; highQuality: number; total: number } {
+  /** High-quality samples by nearest mode. */
   const counts = new Array<number>(modes.length).fill(0);
+  /** All (finite) samples by nearest mode, however far. */
+  const nearestCounts = new Array<number>(modes.length).fill(0);
   const radiusSquared = (3 * modeStd) ** 2;
   const total = samples.length / dimension;
   let highQuality = 0;
@@ -35,13 +38,14 @@ export function nearestModeHistogram(
         nearest = mode;
       }
     }
-    // NaN samples compare false everywhere: they are never high quality.
+    // NaN samples compare false everywhere: they have no nearest mode and are never high quality.
+    if (nearest >= 0) nearestCounts[nearest]++;
     if (nearest >= 0 && nearestDistance <= radiusSquared) {
       counts[nearest]++;
       highQuality++;
     }
   }
-  return { counts, highQuality, total };
+  return { counts, nearestCounts, highQuality, total };
 }
 
 export function modeMetrics(

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // ESM-only and unloadable from Node); tfjs-layers' bundle registers all of them.
 import '@tensorflow/tfjs-layers';
 import type { TrainConfig } from '../config/train-config';
+import type { NamedTensor } from './named-tensor';
 import type { Dataset } from '../data/dataset';
 import { SeededRandom } from '../util/seeded-random';
 import { Mlp } from './mlp';
@@ -25,6 +26,11 @@ interface NetworkParts {
   learningRate: number;
   /** stable name → engine variable name, for optimizer.applyGradients. */
   engineNames: Map<string, string>;
+}
+
+interface AdamBiasCorrections {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
 }
 
 /** √(Σ‖g‖²) over all of a network's gradients. */
@@ -153,6 +159,71 @@ export class GanModel {
       return (await samples.data()) as Float32Array;
     } finally {
       samples.dispose();
+    }
+  }
+
+  /**
+   * The weights and both optimizers' state under stable names, for checkpoints:
+   * "<net>/dense0/kernel", "<net>/optimizer/iterations", "<net>/optimizer/m/<weight>",
+   * "<net>/optimizer/v/<weight>". Call `release` when done with the tensors.
+   */
+  async snapshot(): Promise<{ tensors: NamedTensor[]; release(): void }> {
+    const tensors: NamedTensor[] = [];
+    const made: tf.Tensor[] = [];
+    for (const net of ['generator', 'discriminator'] as const) {
+      const parts = this.network(net);
+      for (const { name, variable } of parts.mlp.variables) tensors.push({ name, tensor: variable });
+      const stableByEngine = new Map([...parts.engineNames].map(([stable, engine]) => [engine, stable]));
+      // Adam's weights: [iterations, first moments…, second moments…], named
+      // "<engine variable name>/m" and "…/v" after the names we applied gradients under.
+      const [iterations, ...moments] = await parts.optimizer.getWeights();
+      made.push(iterations.tensor);
+      tensors.push({ name: `${net}/optimizer/iterations`, tensor: iterations.tensor });
+      // Adam's bias corrections β^t are kept as running products; setWeights recomputes
+      // them with pow(), which differs in the last bits, so a resumed run would drift.
+      // They are saved as they are (tfjs marks them protected, hence the cast).
+      const { accBeta1, accBeta2 } = parts.optimizer as unknown as AdamBiasCorrections;
+      tensors.push({ name: `${net}/optimizer/accBeta1`, tensor: accBeta1 }, { name: `${net}/optimizer/accBeta2`, tensor: accBeta2 });
+      moments.forEach(({ name, tensor }, index) => {
+        const kind = index < moments.length / 2 ? 'm' : 'v';
+        const engineName = name.replace(/\/[mv]$/, '');
+        tensors.push({ name: `${net}/optimizer/${kind}/${stableByEngine.get(engineName) ?? engineName}`, tensor });
+      });
+    }
+    return { tensors, release: () => made.forEach((tensor) => tensor.dispose()) };
+  }
+
+  /** Puts back what `snapshot` recorded (the tensors stay the caller's to dispose). */
+  async restore(tensors: tf.NamedTensorMap): Promise<void> {
+    const take = (name: string) => {
+      const tensor = tensors[name];
+      if (!tensor) throw new Error(`checkpoint has no tensor "${name}"`);
+      return tensor;
+    };
+    for (const net of ['generator', 'discriminator'] as const) {
+      const parts = this.network(net);
+      for (const { name, variable } of parts.mlp.variables) {
+        const value = take(name);
+        if (!tf.util.arraysEqual(value.shape, variable.shape)) {
+          throw new Error(`checkpoint tensor "${name}" has shape [${value.shape}], the model has [${variable.shape}]`);
+        }
+        variable.assign(value);
+      }
+      const weightValues: NamedTensor[] = [{ name: 'iterations', tensor: take(`${net}/optimizer/iterations`) }];
+      const hasMoments = [...parts.engineNames.keys()].every((stable) => tensors[`${net}/optimizer/m/${stable}`]);
+      if (hasMoments) {
+        for (const kind of ['m', 'v']) {
+          for (const [stable, engine] of parts.engineNames) weightValues.push({ name: `${engine}/${kind}`, tensor: take(`${net}/optimizer/${kind}/${stable}`) });
+        }
+      }
+      // Adam's setWeights replaces its moment variables without disposing the old ones.
+      const [oldIterations, ...oldMoments] = await parts.optimizer.getWeights();
+      await parts.optimizer.setWeights(weightValues);
+      oldIterations.tensor.dispose();
+      oldMoments.forEach(({ tensor }) => tensor.dispose());
+      const { accBeta1, accBeta2 } = parts.optimizer as unknown as AdamBiasCorrections;
+      accBeta1.assign(take(`${net}/optimizer/accBeta1`));
+      accBeta2.assign(take(`${net}/optimizer/accBeta2`));
     }
   }
 

@@ -34,7 +34,7 @@ export const initialRunState: RunState = Object.freeze({
   decisions: {},
 }) as RunState;
 
-const decisionTypes = new Set(['gradients.clipped', 'schedule.changed', 'collapse.suspected', 'collapse.detected', 'collapse.recovered', 'checkpoint.saved', 'plugin.failed', 'plugin.custom']);
+const decisionTypes = new Set(['gradients.clipped', 'schedule.changed', 'collapse.suspected', 'collapse.detected', 'collapse.recovered', 'collapse.rolledBack', 'checkpoint.saved', 'checkpoint.restored', 'plugin.failed', 'plugin.custom']);
 
 export function evolve(state: RunState, event: RunEvent): RunState {
   const next: RunState = { ...state, step: event.step, eventCount: state.eventCount + 1 };
@@ -57,6 +57,8 @@ export function evolve(state: RunState, event: RunEvent): RunState {
     case 'collapse.detected':
       return { ...next, collapse: { status: 'detected', signal: event.signal, since: event.step } };
     case 'collapse.recovered':
+      return { ...next, collapse: { status: 'healthy' } };
+    case 'collapse.rolledBack':
       return { ...next, collapse: { status: 'healthy' } };
     case 'checkpoint.saved':
       return { ...next, lastCheckpoint: { step: event.step, path: event.path, hash: event.hash } };

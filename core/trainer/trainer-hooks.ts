@@ -1,4 +1,4 @@
-import { AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncBailHook, SyncHook, SyncWaterfallHook } from 'tapable';
+import { AsyncSeriesHook, AsyncSeriesWaterfallHook, SyncBailHook, SyncWaterfallHook } from 'tapable';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../data/dataset';
 import type { NamedGradients, NetworkName } from '../model/gan-model';
@@ -68,8 +68,8 @@ export function createTrainerHooks() {
     discriminatorGradients: new SyncWaterfallHook<[NamedGradients, GradientContext]>(['gradients', 'context']),
     /** Each G update, likewise. */
     generatorGradients: new SyncWaterfallHook<[NamedGradients, GradientContext]>(['gradients', 'context']),
-    /** After each step's updates are applied and their events published. */
-    afterStep: new SyncHook<[StepOutcome]>(['outcome']),
+    /** After each step's updates are applied and their events published (async: checkpoints write files here). */
+    afterStep: new AsyncSeriesHook<[StepOutcome]>(['outcome']),
     /** At each evaluation, after the built-in metrics: returns the metrics to publish in eval.completed. */
     evaluate: new AsyncSeriesWaterfallHook<[EvaluationMetrics, EvaluationContext]>(['metrics', 'evaluation']),
     /** After afterStep: the first tap to return a reason (a string) stops the run. */

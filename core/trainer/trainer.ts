@@ -8,6 +8,7 @@ import { createDataset } from '../data/datasets';
 import type { Dataset } from '../data/dataset';
 import { describeError, GanpipeError } from '../errors';
 import { EventLogWriter } from '../events/event-log-writer';
+import { readCheckpoint, writeCheckpoint } from '../checkpoint/checkpoint-files';
 import { EVENT_SCHEMA_VERSION, runEventSchema, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
 import { modeMetrics } from '../metrics/mode-metrics';
 import { DISCRIMINATOR_SCALARS, GanModel, GENERATOR_SCALARS, type NamedGradients, type NetworkName } from '../model/gan-model';
@@ -62,6 +63,10 @@ export class Trainer {
   private fatalPluginError?: unknown;
   private applyingPlugin?: string;
   private readonly parentRunId?: string;
+  private readonly trainingRandom: SeededRandom;
+  /** Evaluation draws from its own stream, so evaluating more or less often never
+   * changes the training trajectory. */
+  private readonly evaluationRandom: SeededRandom;
 
   constructor(options: TrainerOptions) {
     this.config = options.config;
@@ -70,6 +75,8 @@ export class Trainer {
     this.dataset = createDataset(this.config.dataset);
     this.runId = options.runId ?? newRunId(this.config);
     this.runDir = path.resolve(this.config.out, this.runId);
+    this.trainingRandom = new SeededRandom(this.config.seed);
+    this.evaluationRandom = new SeededRandom(this.config.seed ^ 0x5bd1e995);
 
     for (const [hookName, hook] of Object.entries(this.hooks)) {
       const isWaterfall = hook.constructor.name.includes('Waterfall');
@@ -138,6 +145,50 @@ export class Trainer {
   }
 
   /**
+   * Saves G, D and both optimizers' state (and the random streams) under
+   * `<runDir>/checkpoints/step-<N>` and records `checkpoint.saved` with its content hash.
+   */
+  async saveCheckpoint(): Promise<EventOfType<'checkpoint.saved'>> {
+    const model = this.requireModel();
+    const relativePath = path.join('checkpoints', `step-${String(this.currentStep).padStart(8, '0')}`);
+    const snapshot = await model.snapshot();
+    try {
+      const { hash } = await writeCheckpoint(path.join(this.runDir, relativePath), snapshot.tensors, {
+        runId: this.runId,
+        step: this.currentStep,
+        learningRates: { discriminator: this.learningRate('discriminator'), generator: this.learningRate('generator') },
+        randomStates: { training: this.trainingRandom.state, evaluation: this.evaluationRandom.state },
+      });
+      return this.publish('checkpoint.saved', { path: relativePath, hash });
+    } finally {
+      snapshot.release();
+    }
+  }
+
+  /**
+   * Restores a checkpoint's weights, optimizer state and learning rates (and, with
+   * `restoreRandom`, its random streams, for exact resumption) and records
+   * `checkpoint.restored`. The step counter does not rewind: steps count work done.
+   * `checkpointPath` is relative to the run directory or absolute.
+   */
+  async restoreCheckpoint(checkpointPath: string, options: { expectedHash?: string; restoreRandom?: boolean } = {}): Promise<EventOfType<'checkpoint.restored'>> {
+    const model = this.requireModel();
+    const loaded = readCheckpoint(path.resolve(this.runDir, checkpointPath), options.expectedHash);
+    try {
+      await model.restore(loaded.tensors);
+    } finally {
+      Object.values(loaded.tensors).forEach((tensor) => tensor.dispose());
+    }
+    model.setLearningRate('discriminator', loaded.meta.learningRates.discriminator);
+    model.setLearningRate('generator', loaded.meta.learningRates.generator);
+    if (options.restoreRandom) {
+      this.trainingRandom.state = loaded.meta.randomStates.training;
+      this.evaluationRandom.state = loaded.meta.randomStates.evaluation;
+    }
+    return this.publish('checkpoint.restored', { path: checkpointPath, hash: loaded.hash, checkpointStep: loaded.meta.step });
+  }
+
+  /**
    * Publishes a plugin's own event: validated, stamped with the envelope (seq, step,
    * time), appended to the log and delivered on events$ like the trainer's own.
    */
@@ -157,10 +208,8 @@ export class Trainer {
     const startedAt = performance.now();
     const wallTimeMs = () => Math.round(performance.now() - startedAt);
     this.log = EventLogWriter.create(this.runDir, this.config.eventLog.flushIntervalMs);
-    const random = new SeededRandom(this.config.seed);
-    // Evaluation draws from its own stream, so evaluating more or less often never
-    // changes the training trajectory.
-    const evaluationRandom = new SeededRandom(this.config.seed ^ 0x5bd1e995);
+    const random = this.trainingRandom;
+    const evaluationRandom = this.evaluationRandom;
     try {
       this.model = new GanModel(this.config, this.dataset, random);
       this.record('run.started', {
@@ -184,7 +233,7 @@ export class Trainer {
         if (this.stopRequest) break;
         this.currentStep = step;
         const outcome = await this.trainStep(step, random);
-        this.hooks.afterStep.call(outcome);
+        await this.hooks.afterStep.promise(outcome);
         if (step % this.config.evaluation.every === 0 || step === this.config.steps) {
           await this.evaluate(evaluationRandom);
           lastEvaluatedStep = step;

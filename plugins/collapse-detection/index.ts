@@ -5,7 +5,7 @@ import type { Trainer } from '../../core/trainer/trainer';
 import { SeededRandom } from '../../core/util/seeded-random';
 import { parsePluginOptions } from '../plugin-options';
 import { SignalMonitor, type SignalTransition } from './signal-monitor';
-import { diversityRatio, mannKendallZ, modeCoverageAndEntropy } from './signals';
+import { diversityRatio, failingDrift, modeCoverageAndEntropy } from './signals';
 
 export const COLLAPSE_DETECTION = 'collapse-detection';
 
@@ -29,10 +29,37 @@ export const collapseDetectionOptionsSchema = z
         z.literal(false),
       ])
       .default({}),
-    drift: z.union([z.object({ window: z.number().int().min(10).default(500), zAbove: z.number().positive().default(6) }).strict(), z.literal(false)]).default({}),
+    drift: z
+      .union([
+        z
+          .object({
+            window: z.number().int().min(10).default(1000),
+            blocks: z.number().int().min(3).default(20),
+            zAbove: z.number().positive().default(4),
+            minRelativeChange: z.number().min(0).default(0.25),
+          })
+          .strict(),
+        z.literal(false),
+      ])
+      .default({}),
     nonFinite: z.boolean().default(true),
-    /** warn: events only; stop: end the run (shouldStop) once a collapse is detected. */
-    action: z.enum(['warn', 'stop']).default('warn'),
+    /**
+     * warn: events only. stop: end the run (shouldStop) once a collapse is detected.
+     * rollback: restore the last checkpoint taken before the onset (needs the
+     * checkpoint plugin), apply `rollback`'s changes and carry on; after
+     * `rollback.maxRollbacks` rollbacks, stop instead.
+     */
+    action: z.enum(['warn', 'stop', 'rollback']).default('warn'),
+    rollback: z
+      .object({
+        /** The generator's learning rate is multiplied by this at each rollback. */
+        generatorLearningRateFactor: z.number().gt(0).max(1).default(0.5),
+        /** D updates added to every step's plan after a rollback (cumulative). */
+        extraDiscriminatorUpdates: z.number().int().min(0).max(10).default(0),
+        maxRollbacks: z.number().int().min(1).default(3),
+      })
+      .strict()
+      .default({}),
     /** Seed of the real batches the checks compare against. */
     seed: z.number().int().min(0).default(0),
   })
@@ -62,9 +89,11 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
       if (!existing) monitors.set(signal, (existing = new SignalMonitor(signal, threshold, direction, confirmations)));
       return existing;
     };
+    let pendingRollback: SignalMonitor | undefined;
     const observe = (target: SignalMonitor, value: number) => {
       const transition = target.observe(value, trainer.step);
       if (transition) publishTransition(trainer, transition, target, value);
+      if (transition === 'detected' && options.action === 'rollback') pendingRollback ??= target;
     };
 
     // Loss-based signals, from the stream.
@@ -94,7 +123,7 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
     let dataset: Dataset | undefined;
     const random = new SeededRandom(options.seed);
     trainer.hooks.runStart.tap(COLLAPSE_DETECTION, (run) => void (dataset = run.dataset));
-    trainer.hooks.afterStep.tap(COLLAPSE_DETECTION, ({ step }) => {
+    const checkSamples = (step: number) => {
       if (step <= options.warmupSteps || step % options.checkEvery !== 0 || !dataset) return;
       const dimension = dataset.sampleShape.reduce((product, size) => product * size, 1);
       const generated = trainer.sampleGenerator(options.sampleSize, random.nextSeed());
@@ -105,13 +134,68 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
         if (options.modeEntropy) observe(monitor('mode-entropy', options.modeEntropy.below, 'below'), entropy);
       }
       if (options.drift && discriminatorLosses.length >= options.drift.window) {
-        observe(monitor('drift:discriminator-loss', options.drift.zAbove, 'above'), Math.abs(mannKendallZ(discriminatorLosses)));
-        observe(monitor('drift:generator-loss', options.drift.zAbove, 'above'), Math.abs(mannKendallZ(generatorLosses)));
+        const { zAbove, blocks, minRelativeChange } = options.drift;
+        observe(monitor('drift:discriminator-loss-falling', zAbove, 'above'), failingDrift(discriminatorLosses, 'falling', blocks, minRelativeChange));
+        observe(monitor('drift:generator-loss-rising', zAbove, 'above'), failingDrift(generatorLosses, 'rising', blocks, minRelativeChange));
       }
-    });
+    };
 
-    if (options.action === 'stop') {
+    // Rollback: the checkpoints the run has saved, from the stream.
+    const checkpoints: { step: number; path: string; hash: string }[] = [];
+    let rollbacks = 0;
+    let extraDiscriminatorUpdates = 0;
+    let rollbacksExhausted = false;
+    trainer.events$.subscribe((event) => {
+      if (event.type === 'checkpoint.saved') checkpoints.push({ step: event.step, path: event.path, hash: event.hash });
+    });
+    const rollBack = async (detected: SignalMonitor) => {
+      const onsetStep = detected.onsetStep ?? trainer.step;
+      const before = checkpoints.filter((checkpoint) => checkpoint.step < onsetStep).at(-1);
+      if (!before || rollbacks >= options.rollback.maxRollbacks) {
+        rollbacksExhausted = true;
+        trainer.publish('plugin.custom', {
+          plugin: COLLAPSE_DETECTION,
+          name: 'rollback-impossible',
+          data: { signal: detected.signal, onsetStep, reason: before ? `maxRollbacks (${options.rollback.maxRollbacks}) reached` : 'no checkpoint before the onset' },
+        });
+        return;
+      }
+      rollbacks++;
+      await trainer.restoreCheckpoint(before.path, { expectedHash: before.hash });
+      const learningRate = trainer.learningRate('generator');
+      const lowered = learningRate * options.rollback.generatorLearningRateFactor;
+      trainer.setLearningRate('generator', lowered);
+      extraDiscriminatorUpdates += options.rollback.extraDiscriminatorUpdates;
+      trainer.publish('collapse.rolledBack', {
+        signal: detected.signal,
+        onsetStep,
+        checkpointStep: before.step,
+        changes: {
+          ...(lowered !== learningRate ? { generatorLearningRate: { from: learningRate, to: lowered } } : {}),
+          ...(options.rollback.extraDiscriminatorUpdates > 0 ? { extraDiscriminatorUpdates } : {}),
+        },
+      });
+      // The restored model has not collapsed: start every signal afresh.
+      monitors.clear();
+      discriminatorLosses.length = 0;
+      generatorLosses.length = 0;
+      vanishingSteps = 0;
+    };
+
+    trainer.hooks.afterStep.tapPromise(COLLAPSE_DETECTION, async ({ step }) => {
+      checkSamples(step);
+      const detected = pendingRollback;
+      pendingRollback = undefined;
+      if (detected) await rollBack(detected);
+    });
+    if (options.action === 'rollback' && options.rollback.extraDiscriminatorUpdates > 0) {
+      // After the schedule plugins (stage 0) have had their say.
+      trainer.hooks.beforeStep.tap({ name: COLLAPSE_DETECTION, stage: 100 }, (plan) => (extraDiscriminatorUpdates > 0 ? { d: Math.min(100, plan.d + extraDiscriminatorUpdates), g: plan.g } : plan));
+    }
+
+    if (options.action !== 'warn') {
       trainer.hooks.shouldStop.tap(COLLAPSE_DETECTION, () => {
+        if (options.action === 'rollback' && !rollbacksExhausted) return undefined;
         const detected = [...monitors.values()].find((candidate) => candidate.state === 'detected');
         return detected ? `collapse detected: ${detected.signal}` : undefined;
       });

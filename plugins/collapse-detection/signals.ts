@@ -27,19 +27,24 @@ export function diversityRatio(generated: Float32Array, real: Float32Array, dime
 }
 
 /**
- * Mode coverage (share of modes with at least one high-quality sample) and the entropy
- * of the high-quality samples' mode histogram, normalised by log K to [0, 1].
+ * Mode coverage and histogram entropy over the samples' nearest modes, however far
+ * from them: collapse concentrates samples on few modes whatever their precision,
+ * while precision alone (the high-quality share) is low early in every healthy run.
+ * coverage = share of modes that are the nearest of at least `minShare` of the
+ * samples' expected share (1/K); entropy = −Σ p log p / log K, in [0, 1].
  */
-export function modeCoverageAndEntropy(samples: Float32Array, dimension: number, modes: readonly (readonly number[])[], modeStd: number): { coverage: number; entropy: number } {
-  const { counts, highQuality } = nearestModeHistogram(samples, dimension, modes, modeStd);
-  if (highQuality === 0) return { coverage: 0, entropy: 0 };
+export function modeCoverageAndEntropy(samples: Float32Array, dimension: number, modes: readonly (readonly number[])[], modeStd: number, minShare = 0.1): { coverage: number; entropy: number } {
+  const { nearestCounts } = nearestModeHistogram(samples, dimension, modes, modeStd);
+  const assigned = nearestCounts.reduce((sum, count) => sum + count, 0);
+  if (assigned === 0) return { coverage: 0, entropy: 0 };
   let entropy = 0;
-  for (const count of counts) {
+  for (const count of nearestCounts) {
     if (count === 0) continue;
-    const p = count / highQuality;
+    const p = count / assigned;
     entropy -= p * Math.log(p);
   }
-  return { coverage: counts.filter((count) => count > 0).length / modes.length, entropy: modes.length > 1 ? entropy / Math.log(modes.length) : 1 };
+  const covered = nearestCounts.filter((count) => count / assigned >= minShare / modes.length).length;
+  return { coverage: covered / modes.length, entropy: modes.length > 1 ? entropy / Math.log(modes.length) : 1 };
 }
 
 /**
@@ -58,4 +63,36 @@ export function mannKendallZ(series: readonly number[]): number {
   if (s > 0) return (s - 1) / Math.sqrt(variance);
   if (s < 0) return (s + 1) / Math.sqrt(variance);
   return 0;
+}
+
+/** Means of consecutive blocks of `blockCount` equal parts (a trailing remainder is dropped). */
+export function blockMeans(series: readonly number[], blockCount: number): number[] {
+  const size = Math.floor(series.length / blockCount);
+  if (size === 0) return [];
+  const means: number[] = [];
+  for (let block = 0; block < blockCount; block++) {
+    let sum = 0;
+    for (let index = block * size; index < (block + 1) * size; index++) sum += series[index];
+    means.push(sum / size);
+  }
+  return means;
+}
+
+/**
+ * Drift of a loss in the direction that marks a failing run (D's loss falling: D is
+ * winning; G's loss rising: G is losing). GAN losses are strongly autocorrelated, so
+ * Mann–Kendall runs on block means, not raw steps; and healthy runs drift too (D's loss
+ * climbs toward 2 ln 2 as G improves), so only the failing direction counts, and only
+ * when the loss moved by at least `minRelativeChange` of its level across the window.
+ * Returns the directional Z, or 0 when the move is too small.
+ */
+export function failingDrift(series: readonly number[], failingDirection: 'falling' | 'rising', blockCount: number, minRelativeChange: number): number {
+  const means = blockMeans(series, blockCount);
+  if (means.length < 3) return 0;
+  const first = means[0];
+  const last = means[means.length - 1];
+  const change = failingDirection === 'falling' ? first - last : last - first;
+  if (!(change >= minRelativeChange * Math.abs(first))) return 0;
+  const z = mannKendallZ(means);
+  return failingDirection === 'falling' ? -z : z;
 }

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { PluginFactory, TrainerPlugin } from '../../core/trainer/plugin';
+import type { Trainer } from '../../core/trainer/trainer';
+import { parsePluginOptions } from '../plugin-options';
+
+export const CHECKPOINT = 'checkpoint';
+
+export const checkpointOptionsSchema = z
+  .object({
+    /** Save every N steps. */
+    every: z.number().int().min(1).default(500),
+    /** Save once more when the run ends (completed, stopped or interrupted). */
+    atEnd: z.boolean().default(true),
+  })
+  .strict();
+
+export type CheckpointOptions = z.input<typeof checkpointOptionsSchema>;
+
+/**
+ * Saves G, D and optimizer state every `every` steps and at the end of the run, each
+ * recorded as `checkpoint.saved` (path, step, content hash). Rollback (collapse
+ * detection) and `resume` restore from these.
+ */
+export class CheckpointPlugin implements TrainerPlugin {
+  readonly name = CHECKPOINT;
+  readonly options: z.output<typeof checkpointOptionsSchema>;
+
+  constructor(options: unknown = {}) {
+    this.options = parsePluginOptions(CHECKPOINT, checkpointOptionsSchema, options);
+  }
+
+  apply(trainer: Trainer): void {
+    let lastSavedStep = -1;
+    trainer.hooks.afterStep.tapPromise(CHECKPOINT, async ({ step }) => {
+      if (step % this.options.every !== 0) return;
+      await trainer.saveCheckpoint();
+      lastSavedStep = step;
+    });
+    trainer.hooks.runEnd.tapPromise(CHECKPOINT, async () => {
+      if (!this.options.atEnd || lastSavedStep === trainer.step || trainer.step === 0) return;
+      await trainer.saveCheckpoint();
+    });
+  }
+}
+
+export const checkpoint: PluginFactory = (options) => new CheckpointPlugin(options);

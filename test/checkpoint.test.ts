@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { readCheckpoint } from '../core/checkpoint/checkpoint-files';
+import { GanpipeError } from '../core/errors';
+import { readEventLog } from '../core/events/event-log-reader';
+import type { TrainerPlugin } from '../core/trainer/plugin';
+import { CheckpointPlugin } from '../plugins/checkpoint';
+import { CollapseDetectionPlugin } from '../plugins/collapse-detection';
+import { createTestTrainer, smallConfig } from './support/run-helpers';
+
+const lossesByStep = (runDir: string) => {
+  const losses = new Map<number, (number | null)[]>();
+  for (const event of readEventLog(runDir).events) {
+    if (event.type === 'discriminator.stepped' || event.type === 'generator.stepped') losses.set(event.step, [...(losses.get(event.step) ?? []), event.loss]);
+  }
+  return losses;
+};
+
+test('checkpoints every N steps and at the end, each recorded with a content hash that detects tampering', async () => {
+  const trainer = await createTestTrainer(smallConfig({ steps: 12 }), [new CheckpointPlugin({ every: 5 })]);
+  await trainer.run();
+  const saved = readEventLog(trainer.runDir, { strict: true }).events.filter((event) => event.type === 'checkpoint.saved');
+  assert.deepEqual(saved.map((event) => event.step), [5, 10, 12]);
+  for (const event of saved) {
+    assert.ok(event.type === 'checkpoint.saved');
+    const loaded = readCheckpoint(path.join(trainer.runDir, event.path), event.hash);
+    assert.equal(loaded.meta.step, event.step);
+    assert.ok(loaded.tensors['generator/dense0/kernel'] && loaded.tensors['discriminator/optimizer/m/discriminator/dense1/bias']);
+    Object.values(loaded.tensors).forEach((tensor) => tensor.dispose());
+  }
+  const last = saved.at(-1)!;
+  assert.ok(last.type === 'checkpoint.saved');
+  const weightsFile = path.join(trainer.runDir, last.path, 'weights.bin');
+  const bytes = fs.readFileSync(weightsFile);
+  bytes[0] ^= 0xff;
+  fs.writeFileSync(weightsFile, bytes);
+  assert.throws(() => readCheckpoint(path.join(trainer.runDir, last.path), last.hash), (error: GanpipeError) => error.code === 'GANPIPE_CHECKPOINT_INVALID' && /does not match the recorded/.test(error.message));
+  assert.throws(() => readCheckpoint(path.join(trainer.runDir, 'checkpoints', 'nowhere')), /not a checkpoint/);
+});
+
+test('restoring a checkpoint (with its random streams) replays the same losses, without leaking tensors', async () => {
+  let tensorsBeforeRestore = 0;
+  let tensorsAfterRestore = 0;
+  const rewind: TrainerPlugin = {
+    name: 'rewind',
+    apply(trainer) {
+      trainer.hooks.afterStep.tapPromise('rewind', async ({ step }) => {
+        if (step !== 10) return;
+        const fromStepFive = trainer.state.decisions['checkpoint.saved'] ? 'checkpoints/step-00000005' : '';
+        tensorsBeforeRestore = tf.memory().numTensors;
+        await trainer.restoreCheckpoint(fromStepFive, { restoreRandom: true });
+        tensorsAfterRestore = tf.memory().numTensors;
+      });
+    },
+  };
+  const trainer = await createTestTrainer(smallConfig({ steps: 15, evaluation: { every: 1000, samples: 50 } }), [new CheckpointPlugin({ every: 5, atEnd: false }), rewind]);
+  await trainer.run();
+  const losses = lossesByStep(trainer.runDir);
+  for (let offset = 1; offset <= 5; offset++) assert.deepEqual(losses.get(10 + offset), losses.get(5 + offset), `step ${10 + offset} repeats step ${5 + offset}`);
+  assert.equal(tensorsAfterRestore, tensorsBeforeRestore);
+  const restored = readEventLog(trainer.runDir).events.find((event) => event.type === 'checkpoint.restored');
+  assert.ok(restored && restored.type === 'checkpoint.restored' && restored.checkpointStep === 5 && restored.step === 10);
+});
+
+test('rollback: a collapse restores the last checkpoint before its onset, lowers G\'s learning rate, and training carries on', async () => {
+  const poisonOnce: TrainerPlugin = {
+    name: 'poison-once',
+    apply(trainer) {
+      trainer.hooks.discriminatorGradients.tap('poison-once', (gradients, { step }) =>
+        step === 12 ? Object.fromEntries(Object.entries(gradients).map(([name, gradient]) => [name, tf.mul(gradient, NaN)])) : gradients,
+      );
+    },
+  };
+  const detector = new CollapseDetectionPlugin({ action: 'rollback', rollback: { generatorLearningRateFactor: 0.5, extraDiscriminatorUpdates: 1 } });
+  const trainer = await createTestTrainer(smallConfig({ steps: 20 }), [new CheckpointPlugin({ every: 5 }), poisonOnce, detector]);
+  await trainer.run();
+  const events = readEventLog(trainer.runDir, { strict: true }).events;
+  const rolledBack = events.find((event) => event.type === 'collapse.rolledBack');
+  assert.ok(rolledBack && rolledBack.type === 'collapse.rolledBack');
+  assert.deepEqual([rolledBack.signal, rolledBack.onsetStep, rolledBack.checkpointStep, rolledBack.step], ['non-finite', 12, 10, 12]);
+  assert.deepEqual(rolledBack.changes, { generatorLearningRate: { from: 1e-3, to: 5e-4 }, extraDiscriminatorUpdates: 1 });
+  const restored = events.find((event) => event.type === 'checkpoint.restored');
+  assert.ok(restored && restored.seq < rolledBack.seq);
+  const after = events.filter((event) => event.step > 12 && (event.type === 'discriminator.stepped' || event.type === 'generator.stepped'));
+  assert.ok(after.every((event) => (event.type === 'discriminator.stepped' || event.type === 'generator.stepped') && event.loss !== null), 'finite again after the rollback');
+  assert.ok(after.some((event) => event.type === 'generator.stepped' && event.learningRate === 5e-4));
+  assert.equal(after.filter((event) => event.type === 'discriminator.stepped' && event.step === 13).length, 2, 'one extra D update per step');
+  const finished = events.at(-1)!;
+  assert.ok(finished.type === 'run.finished' && finished.reason === 'completed');
+});

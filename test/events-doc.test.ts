@@ -7,6 +7,6 @@ import { ganpipeRoot } from '../core/util/package-versions';
 
 test('docs/events.md documents every event type and no other', () => {
   const page = fs.readFileSync(path.join(ganpipeRoot(), 'docs/events.md'), 'utf8');
-  const documented = [...page.matchAll(/^### `([a-z.]+)`/gm)].map((match) => match[1]).sort();
+  const documented = [...page.matchAll(/^### `([A-Za-z.]+)`/gm)].map((match) => match[1]).sort();
   assert.deepEqual(documented, [...runEventTypes].sort());
 });

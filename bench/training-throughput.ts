@@ -19,6 +19,12 @@ import { createDataset } from '../core/data/datasets';
 import { GanModel } from '../core/model/gan-model';
 import { Trainer } from '../core/trainer/trainer';
 import { SeededRandom } from '../core/util/seeded-random';
+import { Subject } from 'rxjs';
+import { readEventLog } from '../core/events/event-log-reader';
+import { EventLogWriter } from '../core/events/event-log-writer';
+import type { RunEvent } from '../core/events/run-event';
+import { evolve, initialRunState } from '../core/state/run-state';
+import { GuardedEventStream } from '../core/trainer/guarded-event-stream';
 import { median } from './support/statistics';
 
 const identity = <T>(value: T) => value;
@@ -67,6 +73,32 @@ async function trainerRun(config: TrainConfig, backend: string): Promise<void> {
   if (received !== state.eventCount) throw new Error('subscriber missed events');
 }
 
+/**
+ * The event path alone, as Trainer.emit runs it (log append, state fold, delivery to a
+ * guarded subscriber), on real recorded step events: µs per event. A/B timing of whole
+ * runs cannot resolve a cost under ~2 % on a shared machine; this can.
+ */
+function eventPathMicroseconds(sampleEvents: RunEvent[], out: string): number {
+  const writer = EventLogWriter.create(path.join(out, `event-path-${process.pid}-${Date.now()}`));
+  const subject = new Subject<RunEvent>();
+  const stream = new GuardedEventStream<RunEvent>(() => ({ name: 'bench', reportFailure: () => undefined }), (subscriber) => subject.subscribe(subscriber));
+  let delivered = 0;
+  stream.subscribe(() => delivered++);
+  let state = initialRunState;
+  const count = 200_000;
+  const startedAt = performance.now();
+  for (let index = 0; index < count; index++) {
+    const event = { ...sampleEvents[index % sampleEvents.length], seq: index, time: Date.now() } as RunEvent;
+    writer.append(event);
+    state = evolve(state, event);
+    subject.next(event);
+  }
+  writer.close();
+  const microseconds = ((performance.now() - startedAt) * 1000) / count;
+  if (delivered !== count || state.eventCount !== count) throw new Error('event path lost events');
+  return microseconds;
+}
+
 async function main() {
   const options = new Command()
     .option('--steps <n>', 'steps per measured run on wasm (cpu gets a fifth)', '400')
@@ -87,7 +119,7 @@ async function main() {
     const steps = choice === 'cpu' ? Math.max(20, Math.round(Number(options.steps) / 5)) : Number(options.steps);
     // The default run's model; the run's one evaluation (at its end) made negligible,
     // since the bare loop has none.
-    const config = trainConfigSchema.parse({ steps, out, evaluation: { every: 1e8, samples: 1 } });
+    const config = trainConfigSchema.parse({ steps, out, plugins: [], evaluation: { every: 1e8, samples: 1 } });
     await bareLoop({ ...config, steps: 20 }); // warm-up: kernels compiled, memory sized
     const bare: Timing[] = [];
     const full: Timing[] = [];
@@ -98,11 +130,19 @@ async function main() {
       else await measureFull().then(measureBare);
     }
     const rate = (timings: Timing[], key: keyof Timing) => steps / median(timings.map((timing) => timing[key]));
+    const stepEvents = readEventLog(path.join(out, fs.readdirSync(out).find((name) => name.includes(config.dataset))!)).events.filter((event) => event.type.endsWith('.stepped'));
+    const eventsPerStep = stepEvents.length / steps;
+    const perEvent = median([0, 1, 2].map(() => eventPathMicroseconds(stepEvents, out)));
+    const bareStepMs = (1000 * median(bare.map((timing) => timing.cpuSeconds))) / steps;
     const pairCost = (key: keyof Timing) => median(bare.map((timing, index) => full[index][key] / timing[key] - 1));
     console.log(
       `${choice} (${backend}), ${steps} steps × ${bare.length} pairs: ` +
         `${rate(full, 'wallSeconds').toFixed(1)} steps/s with log and stream, ${rate(bare, 'wallSeconds').toFixed(1)} bare (wall clock); ` +
         `cost of log and stream ${(100 * pairCost('cpuSeconds')).toFixed(2)} % of CPU time (wall clock: ${(100 * pairCost('wallSeconds')).toFixed(2)} %), median over pairs`,
+    );
+    console.log(
+      `  event path alone: ${perEvent.toFixed(2)} µs per event × ${eventsPerStep.toFixed(0)} events per step = ${((perEvent * eventsPerStep) / 1000).toFixed(4)} ms ` +
+        `against a bare step of ${bareStepMs.toFixed(2)} ms CPU: ${((100 * perEvent * eventsPerStep) / 1000 / bareStepMs).toFixed(3)} %`,
     );
   }
   fs.rmSync(out, { recursive: true, force: true });

@@ -1,0 +1,82 @@
+/**
+ * The mode-collapse benchmark of issue #3: ring8 and grid25, several seeds, at a stated
+ * step budget, for: no plugins, each stabilizing plugin alone, and the defaults.
+ * Reports the final evaluation's modes covered (mean ± standard error), high-quality
+ * share, reverse KL and wall time, next to PacGAN's Table 1 (Lin et al. 2018).
+ *
+ *   npm run build && node dist/bench/mode-collapse.js [--seeds 10] [--ring8-steps 3000] [--grid25-steps 3000] [--concurrency 2]
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Command } from 'commander';
+import type { RunEvent } from '../core/events/run-event';
+import { mean, standardError } from './support/statistics';
+import { runPool, runTraining } from './support/run-training';
+
+export const pluginSettings: Record<string, unknown[]> = {
+  'no plugins': [],
+  'gradient-clipping': ['gradient-clipping'],
+  'adaptive-ratio': ['adaptive-ratio'],
+  'collapse-detection (rollback)': ['checkpoint', { name: 'collapse-detection', options: { action: 'rollback' } }],
+  defaults: ['gradient-clipping', 'adaptive-ratio', 'collapse-detection', 'checkpoint'],
+};
+
+const published = [
+  '| PacGAN Table 1: GAN | ring8 | 10 | 6.3 ± 0.5 | 98.2 % | 0.45 | |',
+  '| PacGAN Table 1: PacGAN4 | ring8 | 10 | 7.8 ± 0.1 | 95.9 % | 0.07 | |',
+  '| PacGAN Table 1: GAN | grid25 | 10 | 17.3 ± 0.8 | 94.8 % | 0.70 | |',
+  '| PacGAN Table 1: PacGAN4 | grid25 | 10 | 24.8 ± 0.2 | 93.6 % | 0.04 | |',
+];
+
+function finalMetrics(events: RunEvent[]): { modesCovered: number; highQualityFraction: number; reverseKL: number | null; wallSeconds: number; rollbacks: number } {
+  const evaluation = events.findLast((event) => event.type === 'eval.completed');
+  const finished = events.at(-1)!;
+  if (!evaluation || evaluation.type !== 'eval.completed' || finished.type !== 'run.finished') throw new Error('run did not finish with an evaluation');
+  const { modesCovered, highQualityFraction, reverseKL } = evaluation.metrics;
+  return { modesCovered: modesCovered ?? 0, highQualityFraction: highQualityFraction ?? 0, reverseKL, wallSeconds: finished.wallTimeMs / 1000, rollbacks: events.filter((event) => event.type === 'collapse.rolledBack').length };
+}
+
+async function main() {
+  const options = new Command()
+    .option('--seeds <n>', 'seeds per setting', '10')
+    .option('--ring8-steps <n>', 'step budget on ring8', '3000')
+    .option('--grid25-steps <n>', 'step budget on grid25', '3000')
+    .option('--concurrency <n>', 'runs at once (one core each)', String(os.cpus().length))
+    .option('--settings <list>', 'comma-separated plugin settings', Object.keys(pluginSettings).join(','))
+    .parse()
+    .opts();
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ganpipe-mode-collapse-'));
+  const seeds = Array.from({ length: Number(options.seeds) }, (_, index) => index + 1);
+  const budgets = { ring8: Number(options.ring8Steps), grid25: Number(options.grid25Steps) };
+  const settings = (options.settings as string).split(',');
+  const jobs = settings.flatMap((setting) =>
+    (['ring8', 'grid25'] as const).flatMap((dataset) =>
+      seeds.map((seed) => async () => {
+        const events = await runTraining({ dataset, seed, steps: budgets[dataset], evaluation: { every: budgets[dataset] }, plugins: pluginSettings[setting] }, path.join(out, `${setting}-${dataset}-${seed}`.replace(/[^\w-]/g, '_')));
+        process.stderr.write('.');
+        return { setting, dataset, seed, ...finalMetrics(events) };
+      }),
+    ),
+  );
+  const results = await runPool(jobs, Number(options.concurrency));
+  process.stderr.write('\n');
+  console.log(`Step budget: ring8 ${budgets.ring8}, grid25 ${budgets.grid25}; ${seeds.length} seeds; evaluation on 2,500 samples at the last step; ${os.cpus().length} × ${os.cpus()[0].model}.\n`);
+  console.log('| setting | dataset | runs | modes covered (mean ± s.e.) | high quality | reverse KL | wall time / run | rollbacks |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const setting of settings) {
+    for (const dataset of ['ring8', 'grid25']) {
+      const rows = results.filter((row) => row.setting === setting && row.dataset === dataset);
+      const modes = rows.map((row) => row.modesCovered);
+      const reverseKL = rows.map((row) => row.reverseKL).filter((value): value is number => typeof value === 'number');
+      console.log(
+        `| ${setting} | ${dataset} | ${rows.length} | ${mean(modes).toFixed(1)} ± ${standardError(modes).toFixed(1)} | ${(100 * mean(rows.map((row) => row.highQualityFraction))).toFixed(1)} % | ` +
+          `${reverseKL.length ? mean(reverseKL).toFixed(2) : 'n/a'}${reverseKL.length < rows.length ? ` (${reverseKL.length} runs with any high-quality sample)` : ''} | ${mean(rows.map((row) => row.wallSeconds)).toFixed(0)} s | ${rows.reduce((sum, row) => sum + row.rollbacks, 0)} |`,
+      );
+    }
+  }
+  published.forEach((line) => console.log(line));
+  fs.rmSync(out, { recursive: true, force: true });
+}
+
+void main();

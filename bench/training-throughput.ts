@@ -130,8 +130,9 @@ async function main() {
       else await measureFull().then(measureBare);
     }
     const rate = (timings: Timing[], key: keyof Timing) => steps / median(timings.map((timing) => timing[key]));
-    const stepEvents = readEventLog(path.join(out, fs.readdirSync(out).find((name) => name.includes(config.dataset))!)).events.filter((event) => event.type.endsWith('.stepped'));
-    const eventsPerStep = stepEvents.length / steps;
+    const lastRun = fs.readdirSync(out).filter((name) => name.includes(config.dataset)).sort().at(-1)!;
+    const stepEvents = readEventLog(path.join(out, lastRun)).events.filter((event) => event.type.endsWith('.stepped'));
+    const eventsPerStep = stepEvents.length / stepEvents.at(-1)!.step;
     const perEvent = median([0, 1, 2].map(() => eventPathMicroseconds(stepEvents, out)));
     const bareStepMs = (1000 * median(bare.map((timing) => timing.cpuSeconds))) / steps;
     const pairCost = (key: keyof Timing) => median(bare.map((timing, index) => full[index][key] / timing[key] - 1));

@@ -63,8 +63,8 @@ export const trainConfigSchema = z
       .default({}),
     /** Turn a plugin's exception into run.failed instead of plugin.failed. */
     failFast: z.boolean().default(false),
-    /** The stabilizing plugins are on unless a config lists its own (`[]` for none). */
-    plugins: z.array(pluginReferenceSchema).default(['gradient-clipping', 'adaptive-ratio', 'collapse-detection']),
+    /** The stabilizing plugins and checkpoints are on unless a config lists its own (`[]` for none). */
+    plugins: z.array(pluginReferenceSchema).default(['gradient-clipping', 'adaptive-ratio', 'collapse-detection', 'checkpoint']),
   })
   .strict();
 

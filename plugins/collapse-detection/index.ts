@@ -49,7 +49,7 @@ export const collapseDetectionOptionsSchema = z
      * checkpoint plugin), apply `rollback`'s changes and carry on; after
      * `rollback.maxRollbacks` rollbacks, stop instead.
      */
-    action: z.enum(['warn', 'stop', 'rollback']).default('warn'),
+    action: z.enum(['warn', 'stop', 'rollback']).default('rollback'),
     rollback: z
       .object({
         /** The generator's learning rate is multiplied by this at each rollback. */

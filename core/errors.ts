@@ -16,6 +16,7 @@ export const errorCatalog = {
   GANPIPE_LOG_CORRUPT: 'A line of an event log is not valid JSON or not a valid event.',
   GANPIPE_LOG_GAP: 'The seq numbers of an event log skip or repeat.',
   GANPIPE_CHECKPOINT_INVALID: 'A checkpoint is missing files, unreadable, or its content hash does not match the one recorded.',
+  GANPIPE_INFLUX_UNREACHABLE: 'InfluxDB could not be reached or refused a write during backfill.',
   GANPIPE_RUN_EXISTS: 'The run directory already holds an event log; runs never overwrite one another.',
 } as const;
 

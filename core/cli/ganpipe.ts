@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { isGanpipeError } from '../errors';
+import { backfillCommand } from './backfill-command';
 import { trainCommand } from './train-command';
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('ganpipe')
     .description('event-sourced GAN training: every step an event, plugins through hooks')
     .exitOverride()
-    .addCommand(trainCommand().exitOverride());
+    .addCommand(trainCommand().exitOverride())
+    .addCommand(backfillCommand().exitOverride());
   try {
     await program.parseAsync(argv);
   } catch (error) {

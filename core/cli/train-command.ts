@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { builtInPlugins } from '../../plugins/built-in-plugins';
+import { INFLUX_SINK, InfluxSinkPlugin } from '../../plugins/influx-sink';
 import { selectBackend } from '../backend/select-backend';
 import { loadTrainConfig } from '../config/load-train-config';
 import { resolvePlugins } from '../config/resolve-plugins';
@@ -30,7 +31,8 @@ export function trainCommand(): Command {
     .option('--seed <n>', 'random seed', wholeNumber('--seed'))
     .option('--backend <name>', `one of ${backendChoices.join(', ')}`)
     .option('--out <dir>', 'directory that holds run directories (default runs/)')
-    .action(async (flags: { config?: string; dataset?: string; steps?: number; seed?: number; backend?: string; out?: string }) => {
+    .option('--influx <url>', 'write metrics to InfluxDB at this URL (or set INFLUX_URL)')
+    .action(async (flags: { config?: string; dataset?: string; steps?: number; seed?: number; backend?: string; out?: string; influx?: string }) => {
       const { config, baseDir } = loadTrainConfig(flags.config, {
         dataset: flags.dataset,
         steps: flags.steps,
@@ -38,12 +40,17 @@ export function trainCommand(): Command {
         backend: flags.backend,
         out: flags.out,
       });
+      const influxUrl = flags.influx ?? process.env.INFLUX_URL;
+      const namesInflux = config.plugins.some((reference) => (typeof reference === 'string' ? reference : reference.name) === INFLUX_SINK);
+      if (influxUrl && !namesInflux) config.plugins.push({ name: INFLUX_SINK, options: { url: influxUrl } });
       const plugins = resolvePlugins(config.plugins, builtInPlugins, baseDir);
       const backend = await selectBackend(config.backend);
       const trainer = new Trainer({ config, backend: backend.name, plugins });
       const skipped = backend.skipped.length ? ` (passed over ${backend.skipped.join('; ')})` : '';
       process.stderr.write(`ganpipe: training ${config.dataset} for ${config.steps} steps, seed ${config.seed}, on ${backend.name}${skipped}\n`);
       process.stderr.write(`ganpipe: run ${trainer.runId}, plugins: ${plugins.map((plugin) => plugin.name).join(', ') || 'none'}\n`);
+      const sink = plugins.find((plugin): plugin is InfluxSinkPlugin => plugin instanceof InfluxSinkPlugin);
+      if (sink) process.stderr.write(`ganpipe: metrics to InfluxDB at ${sink.target}\n`);
 
       let receivedSignal: string | undefined;
       const onSignal = (signal: NodeJS.Signals) => {

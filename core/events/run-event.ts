@@ -60,6 +60,15 @@ const eventSchemas = [
   }),
   z.object({
     ...envelope,
+    type: z.literal('step.completed'),
+    plan: stepPlan,
+    /** Wall time of the whole step, evaluation included. */
+    durationMs: z.number().nonnegative(),
+    /** Of which inside plugin hooks (beforeStep, gradient hooks, afterStep, shouldStop). */
+    hookMs: z.number().nonnegative(),
+  }),
+  z.object({
+    ...envelope,
     type: z.literal('eval.completed'),
     samples: z.number().int().positive(),
     metrics: z.record(measuredNumber),
@@ -122,6 +131,18 @@ const eventSchemas = [
     /** The hook whose tap threw, or "events$" for a stream subscriber. */
     source: z.string(),
     error: errorPayload,
+  }),
+  z.object({
+    ...envelope,
+    type: z.literal('sink.reported'),
+    sink: z.string(),
+    /** failing: a write failed (retrying); recovered: writes succeed again; final: at run end. */
+    status: z.enum(['failing', 'recovered', 'final']),
+    backlog: z.number().int().nonnegative(),
+    dropped: z.number().int().nonnegative(),
+    written: z.number().int().nonnegative(),
+    refused: z.number().int().nonnegative(),
+    error: z.string().optional(),
   }),
   z.object({
     ...envelope,

@@ -14,6 +14,7 @@ import { modeMetrics } from '../metrics/mode-metrics';
 import { DISCRIMINATOR_SCALARS, GanModel, GENERATOR_SCALARS, type NamedGradients, type NetworkName } from '../model/gan-model';
 import { evolve, initialRunState, type RunState } from '../state/run-state';
 import { packageVersions } from '../util/package-versions';
+import { redactSecrets } from '../config/redact-secrets';
 import { SeededRandom } from '../util/seeded-random';
 import type { TrainerPlugin } from './plugin';
 import { GuardedEventStream } from './guarded-event-stream';
@@ -63,6 +64,8 @@ export class Trainer {
   private fatalPluginError?: unknown;
   private applyingPlugin?: string;
   private readonly parentRunId?: string;
+  /** Time spent in plugin hooks during the current step. */
+  private hookMs = 0;
   private readonly trainingRandom: SeededRandom;
   /** Evaluation draws from its own stream, so evaluating more or less often never
    * changes the training trajectory. */
@@ -213,7 +216,7 @@ export class Trainer {
     try {
       this.model = new GanModel(this.config, this.dataset, random);
       this.record('run.started', {
-        config: this.config as unknown as Record<string, unknown>,
+        config: redactSecrets(this.config) as Record<string, unknown>,
         seed: this.config.seed,
         backend: this.backend,
         versions: packageVersions(),
@@ -232,14 +235,17 @@ export class Trainer {
         this.throwIfPluginFailedFatally();
         if (this.stopRequest) break;
         this.currentStep = step;
+        const stepStartedAt = performance.now();
+        this.hookMs = 0;
         const outcome = await this.trainStep(step, random);
-        await this.hooks.afterStep.promise(outcome);
+        await this.timeHooks(() => this.hooks.afterStep.promise(outcome));
         if (step % this.config.evaluation.every === 0 || step === this.config.steps) {
           await this.evaluate(evaluationRandom);
           lastEvaluatedStep = step;
         }
-        const stopReason = this.hooks.shouldStop.call(outcome);
+        const stopReason = await this.timeHooks(async () => this.hooks.shouldStop.call(outcome));
         if (stopReason) this.stop('stopped', stopReason);
+        this.record('step.completed', { plan: outcome.plan, durationMs: round3(performance.now() - stepStartedAt), hookMs: round3(this.hookMs) });
       }
       this.throwIfPluginFailedFatally();
       if (lastEvaluatedStep !== this.currentStep && this.currentStep > 0) await this.evaluate(evaluationRandom);
@@ -263,7 +269,9 @@ export class Trainer {
 
   private async trainStep(step: number, random: SeededRandom): Promise<StepOutcome> {
     const model = this.requireModel();
+    const planStartedAt = performance.now();
     const plan = this.checkedPlan(this.hooks.beforeStep.call({ d: 1, g: 1 }, { step, state: this.runState }));
+    this.hookMs += performance.now() - planStartedAt;
     const packed: tf.Tensor1D[] = [];
     try {
       for (let update = 0; update < plan.d; update++) {
@@ -317,8 +325,11 @@ export class Trainer {
     const hook = net === 'discriminator' ? this.hooks.discriminatorGradients : this.hooks.generatorGradients;
     if (!hook.isUsed()) return (gradients: NamedGradients) => gradients;
     return (gradients: NamedGradients) => {
+      const startedAt = performance.now();
       const context: GradientContext = { step, state: this.runState, net, update, weights: this.weights(net) };
-      return hook.call(gradients, context);
+      const transformed = hook.call(gradients, context);
+      this.hookMs += performance.now() - startedAt;
+      return transformed;
     };
   }
 
@@ -356,6 +367,16 @@ export class Trainer {
     if (this.config.failFast) {
       this.fatalPluginError ??= new Error(`plugin ${plugin} failed in ${source} (failFast is on): ${describeError(error).message}`);
       if (source !== 'events$') throw this.fatalPluginError;
+    }
+  }
+
+  /** Runs hook calls, adding their wall time to the step's hookMs. */
+  private async timeHooks<T>(call: () => Promise<T>): Promise<T> {
+    const startedAt = performance.now();
+    try {
+      return await call();
+    } finally {
+      this.hookMs += performance.now() - startedAt;
     }
   }
 
@@ -397,6 +418,10 @@ export class Trainer {
       this.delivering = false;
     }
   }
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 function measured(value: number): number | null {

@@ -1,0 +1,46 @@
+import type { Dashboard } from '@grafana/schema';
+import { decisionAnnotation, influxQuery, runFilter, runVariable, timeSeriesPanel } from './building-blocks';
+
+const where = runFilter('run');
+
+/** One run, live: losses, the D/G schedule, gradient norms, quality, and the moments plugins acted. */
+export const trainingOverview: Dashboard = {
+  uid: 'ganpipe-training-overview',
+  title: 'ganpipe: Training overview',
+  tags: ['ganpipe'],
+  schemaVersion: 39,
+  editable: true,
+  refresh: '5s',
+  time: { from: 'now-30m', to: 'now' },
+  graphTooltip: 1,
+  templating: { list: [runVariable('run', false)] },
+  annotations: {
+    list: [
+      decisionAnnotation('Collapse signals', '^collapse\\.(suspected|detected|recovered)$', 'red'),
+      decisionAnnotation('Schedule changes', '^schedule\\.changed$', 'blue'),
+      decisionAnnotation('Rollbacks', '^(collapse\\.rolledBack|checkpoint\\.restored)$', 'orange'),
+    ],
+  },
+  panels: [
+    timeSeriesPanel(1, 'Losses', { x: 0, y: 0 }, [
+      influxQuery('A', `SELECT mean("loss") FROM "updates" WHERE ${where} GROUP BY time($__interval), "network" fill(none)`, '$tag_network loss'),
+    ], { description: 'Mean D and G loss per interval (non-saturating loss; D near 2 ln 2 ≈ 1.386 at balance).' }),
+    timeSeriesPanel(2, 'D/G schedule (updates per step)', { x: 12, y: 0 }, [
+      influxQuery('A', `SELECT last("d") AS "D updates", last("g") AS "G updates" FROM "schedule" WHERE ${where} GROUP BY time($__interval) fill(previous)`),
+    ]),
+    timeSeriesPanel(3, 'Gradient norms before and after clipping', { x: 0, y: 8 }, [
+      influxQuery('A', `SELECT mean("normBefore") AS "before", mean("normAfter") AS "after" FROM "clipping" WHERE ${where} GROUP BY time($__interval), "network" fill(none)`, '$tag_network $col'),
+      influxQuery('B', `SELECT mean("gradNorm") FROM "updates" WHERE ${where} GROUP BY time($__interval), "network" fill(none)`, '$tag_network raw'),
+    ]),
+    timeSeriesPanel(4, 'Mode metrics (quality)', { x: 12, y: 8 }, [
+      influxQuery('A', `SELECT last("modesCovered") AS "modes covered", last("reverseKL") AS "reverse KL" FROM "evaluation" WHERE ${where} GROUP BY time($__interval) fill(none)`),
+      influxQuery('B', `SELECT last("highQualityFraction") AS "high-quality fraction" FROM "evaluation" WHERE ${where} GROUP BY time($__interval) fill(none)`),
+    ], { drawStyle: 'points' }),
+    timeSeriesPanel(5, 'Discriminator outputs and accuracy', { x: 0, y: 16 }, [
+      influxQuery('A', `SELECT mean("meanRealOutput") AS "D(real)", mean("meanFakeOutput") AS "D(fake)", mean("accuracy") AS "accuracy" FROM "updates" WHERE "network" = 'discriminator' AND ${where} GROUP BY time($__interval) fill(none)`),
+    ], { unit: 'percentunit' }),
+    timeSeriesPanel(6, 'Learning rates', { x: 12, y: 16 }, [
+      influxQuery('A', `SELECT last("learningRate") FROM "updates" WHERE ${where} GROUP BY time($__interval), "network" fill(none)`, '$tag_network'),
+    ]),
+  ],
+};

@@ -34,7 +34,7 @@ function expectedPointCounts(events: readonly RunEvent[], runId: string, dataset
   const keys = new Map<string, Set<string>>();
   for (const event of events) {
     for (const point of eventToPoints(event, { run: runId, dataset })) {
-      const key = `${JSON.stringify(Object.entries(point.tags ?? {}).sort())}@${(point.timestamp as Date).getTime()}`;
+      const key = `${JSON.stringify(Object.entries(point.tags ?? {}).sort())}@${point.timestamp}`;
       keys.set(point.measurement!, (keys.get(point.measurement!) ?? new Set()).add(key));
     }
   }

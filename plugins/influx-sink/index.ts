@@ -80,7 +80,7 @@ export class InfluxSinkPlugin implements TrainerPlugin {
         ...(error ? { error: redact((error as Error).message ?? String(error)) } : {}),
       });
     };
-    const healthPoint = (): IPoint => ({ measurement: MEASUREMENTS.sink, tags: { run: runTags?.run ?? 'unknown' }, fields: { backlog: buffer.size, dropped: buffer.dropped, written, refused }, timestamp: new Date() });
+    const healthPoint = (): IPoint => ({ measurement: MEASUREMENTS.sink, tags: { run: runTags?.run ?? 'unknown' }, fields: { backlog: buffer.size, dropped: buffer.dropped, written, refused }, timestamp: Date.now() });
 
     const writeBatch = async (): Promise<void> => {
       const batch = buffer.take(options.batchSize);

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isGanpipeError } from '../errors';
 import { backfillCommand } from './backfill-command';
+import { inspectCommand } from './inspect-command';
 import { trainCommand } from './train-command';
 
 async function main(argv: string[]): Promise<void> {
@@ -9,7 +10,8 @@ async function main(argv: string[]): Promise<void> {
     .description('event-sourced GAN training: every step an event, plugins through hooks')
     .exitOverride()
     .addCommand(trainCommand().exitOverride())
-    .addCommand(backfillCommand().exitOverride());
+    .addCommand(backfillCommand().exitOverride())
+    .addCommand(inspectCommand().exitOverride());
   try {
     await program.parseAsync(argv);
   } catch (error) {

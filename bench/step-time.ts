@@ -1,0 +1,124 @@
+/**
+ * ms per training step of the ring8 MLP GAN (2 hidden layers of 128, Adam, one D and
+ * one G update, losses read back every step) at batch 64, 256 and 1024: plain
+ * tfjs-layers against ganpipe's model, on each backend that loads, medians of several
+ * repetitions; and, where Debian's python3-torch is installed, PyTorch (one thread) on
+ * the same machine in the same run, with the ratio.
+ *
+ *   npm run build && node dist/bench/step-time.js [--steps 40] [--repetitions 5]
+ */
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { Command } from 'commander';
+import { selectBackend } from '../core/backend/select-backend';
+import { trainConfigSchema } from '../core/config/train-config';
+import { createDataset } from '../core/data/datasets';
+import { GanModel } from '../core/model/gan-model';
+import { SeededRandom } from '../core/util/seeded-random';
+import { median } from './support/statistics';
+
+const BATCHES = [64, 256, 1024];
+const identity = <T>(value: T) => value;
+
+type StepFunction = () => Promise<void>;
+
+function ganpipeStep(batch: number): { step: StepFunction; dispose(): void } {
+  const config = trainConfigSchema.parse({ batchSize: batch, plugins: [] });
+  const dataset = createDataset('ring8');
+  const random = new SeededRandom(1);
+  const model = new GanModel(config, dataset, random);
+  return {
+    async step() {
+      const packed = [model.discriminatorUpdate(dataset.sample(batch, random), random.nextSeed(), identity), model.generatorUpdate(batch, random.nextSeed(), identity)];
+      const scalars = tf.concat(packed);
+      await scalars.data();
+      tf.dispose([scalars, ...packed]);
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
+/** The same GAN written the way tfjs-examples do: tf.layers models, optimizer.minimize. */
+function plainLayersStep(batch: number): { step: StepFunction; dispose(): void } {
+  const generator = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [2], units: 128, activation: 'relu' }), tfl.layers.dense({ units: 128, activation: 'relu' }), tfl.layers.dense({ units: 2 })] });
+  const discriminator = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [2], units: 128 }), tfl.layers.leakyReLU({ alpha: 0.2 }), tfl.layers.dense({ units: 128 }), tfl.layers.leakyReLU({ alpha: 0.2 }), tfl.layers.dense({ units: 1 })] });
+  const dOptimizer = tf.train.adam(1e-3, 0.5, 0.999);
+  const gOptimizer = tf.train.adam(1e-3, 0.5, 0.999);
+  const dVariables = discriminator.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const gVariables = generator.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const dataset = createDataset('ring8');
+  const random = new SeededRandom(1);
+  return {
+    async step() {
+      const real = tf.tensor2d(dataset.sample(batch, random), [batch, 2]);
+      const dLoss = dOptimizer.minimize(() => {
+        const fake = generator.apply(tf.randomNormal([batch, 2])) as tf.Tensor;
+        return tf.add(tf.mean(tf.softplus(tf.neg(discriminator.apply(real) as tf.Tensor))), tf.mean(tf.softplus(discriminator.apply(fake) as tf.Tensor))) as tf.Scalar;
+      }, true, dVariables)!;
+      const gLoss = gOptimizer.minimize(() => tf.mean(tf.softplus(tf.neg(discriminator.apply(generator.apply(tf.randomNormal([batch, 2])) as tf.Tensor) as tf.Tensor))) as tf.Scalar, true, gVariables)!;
+      const both = tf.stack([dLoss, gLoss]);
+      await both.data();
+      tf.dispose([real, dLoss, gLoss, both]);
+    },
+    dispose() {
+      generator.dispose();
+      discriminator.dispose();
+      dOptimizer.dispose();
+      gOptimizer.dispose();
+    },
+  };
+}
+
+async function msPerStep(make: (batch: number) => { step: StepFunction; dispose(): void }, batch: number, steps: number, repetitions: number): Promise<number> {
+  const subject = make(batch);
+  for (let warmUp = 0; warmUp < 5; warmUp++) await subject.step();
+  const timings: number[] = [];
+  for (let repetition = 0; repetition < repetitions; repetition++) {
+    const startedAt = performance.now();
+    for (let step = 0; step < steps; step++) await subject.step();
+    timings.push((performance.now() - startedAt) / steps);
+  }
+  subject.dispose();
+  return median(timings);
+}
+
+function torchTimes(steps: number, repetitions: number): { version: string; ms: Record<string, number> } | string {
+  const result = spawnSync('/usr/bin/python3', [path.join(__dirname, '../../bench/step_time_torch.py'), BATCHES.join(','), String(steps), String(repetitions)], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) return `skipped: PyTorch unavailable (${(result.error?.message ?? result.stderr.trim().split('\n').at(-1) ?? '').slice(0, 120)}); apt-get install -y python3-torch libopenblas0-pthread`;
+  const parsed = JSON.parse(result.stdout);
+  return { version: parsed.torch, ms: parsed.ms };
+}
+
+async function main() {
+  const options = new Command().option('--steps <n>', 'steps per repetition on wasm (cpu: a fifth)', '40').option('--repetitions <n>', 'repetitions', '5').parse().opts();
+  const steps = Number(options.steps);
+  const repetitions = Number(options.repetitions);
+  const torch = torchTimes(steps, repetitions);
+  console.log('| backend | batch | plain tfjs-layers (ms/step) | ganpipe (ms/step) | speed-up | PyTorch 1 thread (ms/step) | ganpipe ÷ PyTorch |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const backend of ['tensorflow', 'wasm', 'cpu'] as const) {
+    try {
+      await selectBackend(backend);
+    } catch (error) {
+      console.log(`| ${backend} | | skipped: ${(error as Error).message} | | | | |`);
+      continue;
+    }
+    const backendSteps = backend === 'cpu' ? Math.max(2, Math.round(steps / 10)) : steps;
+    const backendRepetitions = backend === 'cpu' ? 3 : repetitions;
+    for (const batch of BATCHES) {
+      if (backend === 'cpu' && batch === 1024) {
+        console.log(`| cpu | 1024 | not run (over 1 s a step) | | | | |`);
+        continue;
+      }
+      const plain = await msPerStep(plainLayersStep, batch, backendSteps, backendRepetitions);
+      const ours = await msPerStep(ganpipeStep, batch, backendSteps, backendRepetitions);
+      const torchMs = typeof torch === 'string' ? undefined : torch.ms[String(batch)];
+      console.log(`| ${backend} | ${batch} | ${plain.toFixed(2)} | ${ours.toFixed(2)} | ${(plain / ours).toFixed(2)}× | ${torchMs?.toFixed(2) ?? '—'} | ${torchMs ? (ours / torchMs).toFixed(2) + '×' : '—'} |`);
+    }
+  }
+  console.log(typeof torch === 'string' ? `PyTorch: ${torch}` : `PyTorch ${torch.version}, torch.set_num_threads(1), same run.`);
+}
+
+void main();

@@ -4,7 +4,11 @@
  * Reports the final evaluation's modes covered (mean ± standard error), high-quality
  * share, reverse KL and wall time, next to PacGAN's Table 1 (Lin et al. 2018).
  *
- *   npm run build && node dist/bench/mode-collapse.js [--seeds 10] [--ring8-steps 3000] [--grid25-steps 3000] [--concurrency 2]
+ *   npm run build && node dist/bench/mode-collapse.js [--seeds 10] [--ring8-steps 3000] [--grid25-steps 3000] [--concurrency 2] [--results FILE]
+ *
+ * Each finished run is appended to the results file (JSON lines) as it completes; a
+ * rerun with the same file skips the runs already there, so an interrupted benchmark
+ * resumes instead of starting over.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -45,19 +49,27 @@ async function main() {
     .option('--grid25-steps <n>', 'step budget on grid25', '3000')
     .option('--concurrency <n>', 'runs at once (one core each)', String(os.cpus().length))
     .option('--settings <list>', 'comma-separated plugin settings', Object.keys(pluginSettings).join(','))
+    .option('--results <file>', 'JSON-lines file of finished runs (appended; reused to resume)', path.join(os.tmpdir(), 'ganpipe-mode-collapse-results.jsonl'))
     .parse()
     .opts();
+  type Result = { setting: string; dataset: string; seed: number; steps: number } & ReturnType<typeof finalMetrics>;
+  const resultsFile = options.results as string;
+  const finished: Result[] = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : [];
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ganpipe-mode-collapse-'));
   const seeds = Array.from({ length: Number(options.seeds) }, (_, index) => index + 1);
   const budgets = { ring8: Number(options.ring8Steps), grid25: Number(options.grid25Steps) };
   const settings = (options.settings as string).split(',');
   const jobs = settings.flatMap((setting) =>
     (['ring8', 'grid25'] as const).flatMap((dataset) =>
-      seeds.map((seed) => async () => {
+      seeds.map((seed) => async (): Promise<Result> => {
+        const done = finished.find((row) => row.setting === setting && row.dataset === dataset && row.seed === seed && row.steps === budgets[dataset]);
+        if (done) return done;
         const plugins = pluginSettings[setting];
         const events = await runTraining({ dataset, seed, steps: budgets[dataset], evaluation: { every: budgets[dataset] }, ...(plugins ? { plugins } : {}) }, path.join(out, `${setting}-${dataset}-${seed}`.replace(/[^\w-]/g, '_')));
+        const result: Result = { setting, dataset, seed, steps: budgets[dataset], ...finalMetrics(events) };
+        fs.appendFileSync(resultsFile, JSON.stringify(result) + '\n');
         process.stderr.write('.');
-        return { setting, dataset, seed, ...finalMetrics(events) };
+        return result;
       }),
     ),
   );

@@ -1,6 +1,6 @@
 /** ganpipe's public API: what plugins, tools and tests import. */
 export { Trainer, type TrainerOptions } from './trainer/trainer';
-export type { TrainerPlugin, PluginFactory } from './trainer/plugin';
+export type { TrainerPlugin, PluginFactory, PluginHost } from './trainer/plugin';
 export type { TrainerHooks, HookName, StepPlan, StepContext, GradientContext, StepOutcome, EvaluationContext, EvaluationMetrics, RunContext, RunEndContext } from './trainer/trainer-hooks';
 export { runEventSchema, runEventTypes, EVENT_SCHEMA_VERSION, type RunEvent, type RunEventType, type EventOfType, type EventPayload } from './events/run-event';
 export { readEventLog, type EventLogReadResult, type EventLogProblem } from './events/event-log-reader';

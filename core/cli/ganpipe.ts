@@ -2,8 +2,16 @@
 import { Command, CommanderError } from 'commander';
 import { isGanpipeError } from '../errors';
 import { backfillCommand } from './backfill-command';
+import { diffCommand } from './diff-command';
 import { inspectCommand } from './inspect-command';
+import { replayCommand } from './replay-command';
 import { trainCommand } from './train-command';
+
+// `ganpipe inspect … | head` closes stdout early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command('ganpipe')
@@ -11,7 +19,9 @@ async function main(argv: string[]): Promise<void> {
     .exitOverride()
     .addCommand(trainCommand().exitOverride())
     .addCommand(backfillCommand().exitOverride())
-    .addCommand(inspectCommand().exitOverride());
+    .addCommand(inspectCommand().exitOverride())
+    .addCommand(replayCommand().exitOverride())
+    .addCommand(diffCommand().exitOverride());
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -1,4 +1,37 @@
-import type { Trainer } from './trainer';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Observable } from 'rxjs';
+import type { TrainConfig } from '../config/train-config';
+import type { Dataset } from '../data/dataset';
+import type { EventOfType, EventPayload, RunEvent, RunEventType } from '../events/run-event';
+import type { NetworkName } from '../model/gan-model';
+import type { RunState } from '../state/run-state';
+import type { TrainerHooks } from './trainer-hooks';
+
+/**
+ * What a plugin sees of the trainer. The live Trainer implements it, and so does
+ * replay's host, so an observing plugin runs unchanged on a recorded log. The model
+ * methods need a live model: in replay they throw.
+ */
+export interface PluginHost {
+  readonly hooks: TrainerHooks;
+  readonly events$: Observable<RunEvent>;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly config: TrainConfig;
+  readonly dataset: Dataset;
+  /** The step in progress (the step of the event being delivered, in replay). */
+  readonly step: number;
+  /** The run folded from its events so far. */
+  readonly state: RunState;
+  publish<T extends RunEventType>(type: T, payload: EventPayload<T>): EventOfType<T>;
+  stop(reason: 'stopped' | 'interrupted', detail?: string): void;
+  weights(net: NetworkName): ReadonlyMap<string, tf.Variable>;
+  learningRate(net: NetworkName): number;
+  setLearningRate(net: NetworkName, learningRate: number): void;
+  sampleGenerator(count: number, seed: number): Float32Array;
+  saveCheckpoint(): Promise<EventOfType<'checkpoint.saved'>>;
+  restoreCheckpoint(checkpointPath: string, options?: { expectedHash?: string; restoreRandom?: boolean }): Promise<EventOfType<'checkpoint.restored'>>;
+}
 
 /**
  * A plugin, as in webpack: a name and an `apply` that only taps `trainer.hooks` and
@@ -6,7 +39,7 @@ import type { Trainer } from './trainer';
  */
 export interface TrainerPlugin {
   readonly name: string;
-  apply(trainer: Trainer): void;
+  apply(trainer: PluginHost): void;
 }
 
 /** What a built-in or module plugin exports: a factory taking the config's options. */

@@ -56,3 +56,11 @@ export function guardTaps(hookName: string, hook: Hook<unknown, unknown>, isWate
     },
   });
 }
+
+/** Guards every hook of a catalog; waterfalls pass their input through on failure. */
+export function guardHookCatalog(hooks: Record<string, unknown>, onFailure: TapFailureHandler): void {
+  for (const [hookName, hook] of Object.entries(hooks)) {
+    const isWaterfall = (hook as object).constructor.name.includes('Waterfall');
+    guardTaps(hookName, hook as Hook<unknown, unknown>, isWaterfall, onFailure);
+  }
+}

@@ -2,7 +2,6 @@ import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { Subject, type Observable } from 'rxjs';
-import type { Hook } from 'tapable';
 import type { TrainConfig } from '../config/train-config';
 import { createDataset } from '../data/datasets';
 import type { Dataset } from '../data/dataset';
@@ -16,9 +15,10 @@ import { evolve, initialRunState, type RunState } from '../state/run-state';
 import { packageVersions } from '../util/package-versions';
 import { redactSecrets } from '../config/redact-secrets';
 import { SeededRandom } from '../util/seeded-random';
-import type { TrainerPlugin } from './plugin';
+import type { PluginHost, TrainerPlugin } from './plugin';
 import { GuardedEventStream } from './guarded-event-stream';
-import { guardTaps } from './tap-failure-guard';
+import { guardHookCatalog } from './tap-failure-guard';
+import { OrderedDelivery } from './ordered-delivery';
 import { createTrainerHooks, type EvaluationMetrics, type GradientContext, type StepOutcome, type StepPlan, type TrainerHooks } from './trainer-hooks';
 
 export interface TrainerOptions {
@@ -43,7 +43,7 @@ const EVENT_LOOP_TURN_MS = 10;
  * afterStep → evaluation when due → shouldStop. Everything it does is an event,
  * appended to the run's log and then published on `events$`, in seq order.
  */
-export class Trainer {
+export class Trainer implements PluginHost {
   readonly hooks: TrainerHooks = createTrainerHooks();
   readonly events$: Observable<RunEvent>;
   readonly runId: string;
@@ -53,8 +53,7 @@ export class Trainer {
   readonly backend: string;
 
   private readonly subject = new Subject<RunEvent>();
-  private readonly deliveryQueue: RunEvent[] = [];
-  private delivering = false;
+  private readonly delivery = new OrderedDelivery(this.subject);
   private nextSeq = 0;
   private currentStep = 0;
   private runState: RunState = initialRunState;
@@ -81,10 +80,7 @@ export class Trainer {
     this.trainingRandom = new SeededRandom(this.config.seed);
     this.evaluationRandom = new SeededRandom(this.config.seed ^ 0x5bd1e995);
 
-    for (const [hookName, hook] of Object.entries(this.hooks)) {
-      const isWaterfall = hook.constructor.name.includes('Waterfall');
-      guardTaps(hookName, hook as unknown as Hook<unknown, unknown>, isWaterfall, (plugin, source, error) => this.pluginFailed(plugin, source, error));
-    }
+    guardHookCatalog(this.hooks, (plugin, source, error) => this.pluginFailed(plugin, source, error));
 
     // A subscriber's error is blamed on the plugin whose apply() subscribed it.
     this.events$ = new GuardedEventStream<RunEvent>(
@@ -401,22 +397,11 @@ export class Trainer {
     this.emit(this.stamp(type, payload));
   }
 
-  /**
-   * Log first, then the stream. Delivery goes through a queue so that an event a
-   * subscriber publishes while handling another reaches every subscriber after it,
-   * keeping events$ in seq order.
-   */
+  /** Log first, then the fold, then the stream (in seq order, see OrderedDelivery). */
   private emit(event: RunEvent): void {
     this.log!.append(event);
     this.runState = evolve(this.runState, event);
-    this.deliveryQueue.push(event);
-    if (this.delivering) return;
-    this.delivering = true;
-    try {
-      for (let next = this.deliveryQueue.shift(); next; next = this.deliveryQueue.shift()) this.subject.next(next);
-    } finally {
-      this.delivering = false;
-    }
+    this.delivery.deliver(event);
   }
 }
 

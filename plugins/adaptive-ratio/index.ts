@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { PluginFactory, TrainerPlugin } from '../../core/trainer/plugin';
-import type { Trainer } from '../../core/trainer/trainer';
+import type { PluginFactory, PluginHost, TrainerPlugin } from '../../core/trainer/plugin';
 import type { StepPlan } from '../../core/trainer/trainer-hooks';
 import { parsePluginOptions } from '../plugin-options';
 import { accuracyBandPolicy, fixedPolicy, thresholdPolicy, type RatioPolicy } from './ratio-policies';
@@ -65,7 +64,7 @@ export class AdaptiveRatioPlugin implements TrainerPlugin {
     }
   }
 
-  apply(trainer: Trainer): void {
+  apply(trainer: PluginHost): void {
     const policy = this.createPolicy();
     let plan: StepPlan = { d: 1, g: 1 };
     const change = (next: StepPlan, reason: string) => {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { PluginFactory, TrainerPlugin } from '../../core/trainer/plugin';
-import type { Trainer } from '../../core/trainer/trainer';
+import type { PluginFactory, PluginHost, TrainerPlugin } from '../../core/trainer/plugin';
 import { parsePluginOptions } from '../plugin-options';
 
 export const CHECKPOINT = 'checkpoint';
@@ -29,7 +28,7 @@ export class CheckpointPlugin implements TrainerPlugin {
     this.options = parsePluginOptions(CHECKPOINT, checkpointOptionsSchema, options);
   }
 
-  apply(trainer: Trainer): void {
+  apply(trainer: PluginHost): void {
     let lastSavedStep = -1;
     trainer.hooks.afterStep.tapPromise(CHECKPOINT, async ({ step }) => {
       if (step % this.options.every !== 0) return;

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Dataset } from '../../core/data/dataset';
-import type { PluginFactory, TrainerPlugin } from '../../core/trainer/plugin';
-import type { Trainer } from '../../core/trainer/trainer';
+import type { PluginFactory, PluginHost, TrainerPlugin } from '../../core/trainer/plugin';
 import { SeededRandom } from '../../core/util/seeded-random';
 import { parsePluginOptions } from '../plugin-options';
 import { SignalMonitor, type SignalTransition } from './signal-monitor';
@@ -81,7 +80,7 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
     this.options = parsePluginOptions(COLLAPSE_DETECTION, collapseDetectionOptionsSchema, options);
   }
 
-  apply(trainer: Trainer): void {
+  apply(trainer: PluginHost): void {
     const options = this.options;
     const monitors = new Map<string, SignalMonitor>();
     const monitor = (signal: string, threshold: number, direction: 'below' | 'above', confirmations = options.confirmations) => {
@@ -102,6 +101,7 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
     const lossWindow = options.drift ? options.drift.window : 0;
     let vanishingSteps = 0;
     let lastDiscriminatorLoss = NaN;
+    let lastDriftCheckStep = -1;
     trainer.events$.subscribe((event) => {
       if (event.type !== 'discriminator.stepped' && event.type !== 'generator.stepped') return;
       if (options.nonFinite) observe(monitor('non-finite', 0, 'above', 1), event.loss === null || event.gradNorm === null ? NaN : 0);
@@ -111,6 +111,14 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
         if (losses.length > lossWindow) losses.shift();
       }
       if (event.type === 'discriminator.stepped') lastDiscriminatorLoss = event.loss ?? NaN;
+      // Drift is checked from the stream too (every checkEvery steps, on G's last update
+      // of the step), so a replay of the log recomputes it.
+      if (event.type === 'generator.stepped' && options.drift && event.step > options.warmupSteps && event.step % options.checkEvery === 0 && event.step !== lastDriftCheckStep && discriminatorLosses.length >= options.drift.window) {
+        lastDriftCheckStep = event.step;
+        const { zAbove, blocks, minRelativeChange } = options.drift;
+        observe(monitor('drift:discriminator-loss-falling', zAbove, 'above'), failingDrift(discriminatorLosses, 'falling', blocks, minRelativeChange));
+        observe(monitor('drift:generator-loss-rising', zAbove, 'above'), failingDrift(generatorLosses, 'rising', blocks, minRelativeChange));
+      }
       if (event.type === 'generator.stepped' && options.vanishingGradients && event.step > options.warmupSteps) {
         const { generatorGradNormBelow, discriminatorLossBelow, window } = options.vanishingGradients;
         const vanishing = event.gradNorm !== null && event.gradNorm < generatorGradNormBelow && lastDiscriminatorLoss < discriminatorLossBelow;
@@ -119,7 +127,7 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
       }
     });
 
-    // Sample-based signals and drift, every checkEvery steps.
+    // Sample-based signals, every checkEvery steps (live only: replay has no generator).
     let dataset: Dataset | undefined;
     const random = new SeededRandom(options.seed);
     trainer.hooks.runStart.tap(COLLAPSE_DETECTION, (run) => void (dataset = run.dataset));
@@ -132,11 +140,6 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
         const { coverage, entropy } = modeCoverageAndEntropy(generated, dimension, dataset.modes, dataset.modeStd);
         if (options.modeCoverage) observe(monitor('mode-coverage', options.modeCoverage.below, 'below'), coverage);
         if (options.modeEntropy) observe(monitor('mode-entropy', options.modeEntropy.below, 'below'), entropy);
-      }
-      if (options.drift && discriminatorLosses.length >= options.drift.window) {
-        const { zAbove, blocks, minRelativeChange } = options.drift;
-        observe(monitor('drift:discriminator-loss-falling', zAbove, 'above'), failingDrift(discriminatorLosses, 'falling', blocks, minRelativeChange));
-        observe(monitor('drift:generator-loss-rising', zAbove, 'above'), failingDrift(generatorLosses, 'rising', blocks, minRelativeChange));
       }
     };
 
@@ -203,7 +206,7 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
   }
 }
 
-function publishTransition(trainer: Trainer, transition: SignalTransition, monitor: SignalMonitor, value: number): void {
+function publishTransition(trainer: PluginHost, transition: SignalTransition, monitor: SignalMonitor, value: number): void {
   trainer.publish(`collapse.${transition}`, { signal: monitor.signal, value: Number.isFinite(value) ? value : null, threshold: monitor.threshold });
 }
 

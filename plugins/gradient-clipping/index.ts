@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { NetworkName } from '../../core/model/gan-model';
-import type { PluginFactory, TrainerPlugin } from '../../core/trainer/plugin';
-import type { Trainer } from '../../core/trainer/trainer';
+import type { PluginFactory, PluginHost, TrainerPlugin } from '../../core/trainer/plugin';
 import { parsePluginOptions } from '../plugin-options';
 import { clipGradients, type ClipRule } from './clip-gradients';
 import { SortedWindow } from './sorted-window';
@@ -50,7 +49,7 @@ export class GradientClippingPlugin implements TrainerPlugin {
     this.options = parsePluginOptions(GRADIENT_CLIPPING, gradientClippingOptionsSchema, options);
   }
 
-  apply(trainer: Trainer): void {
+  apply(trainer: PluginHost): void {
     const pending: PendingStats[] = [];
     for (const net of ['discriminator', 'generator'] as const) {
       const configured = this.options[net];

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { IPoint } from 'influx';
 import { GanpipeError } from '../../core/errors';
-import type { PluginFactory, TrainerPlugin } from '../../core/trainer/plugin';
-import type { Trainer } from '../../core/trainer/trainer';
+import type { PluginFactory, PluginHost, TrainerPlugin } from '../../core/trainer/plugin';
 import { parsePluginOptions } from '../plugin-options';
 import { connectInflux } from './influx-connection';
 import { eventToPoints, MEASUREMENTS, type RunTags } from './metric-schema';
@@ -54,7 +53,7 @@ export class InfluxSinkPlugin implements TrainerPlugin {
     return `${this.connection.displayUrl} database ${this.connection.database}`;
   }
 
-  apply(trainer: Trainer): void {
+  apply(trainer: PluginHost): void {
     const { client, database } = this.connection;
     const options = this.options;
     const secrets = [options.password, process.env.INFLUX_PASSWORD].filter((secret): secret is string => !!secret);

@@ -1,0 +1,78 @@
+import { Command } from 'commander';
+import { builtInPlugins } from '../../plugins/built-in-plugins';
+import { loadTrainConfig } from '../config/load-train-config';
+import { resolvePlugins } from '../config/resolve-plugins';
+import { pluginReferenceSchema, type PluginReference } from '../config/train-config';
+import { formatProblem, readEventLog } from '../events/event-log-reader';
+import type { RunEvent } from '../events/run-event';
+import { REPLAYED_DECISION_TYPES, ReplayHost } from '../replay/replay-host';
+
+interface Decision {
+  step: number;
+  type: string;
+  signal: string;
+  value: number | null | undefined;
+}
+
+const asDecision = (event: RunEvent): Decision => ({
+  step: event.step,
+  type: event.type,
+  signal: 'signal' in event ? event.signal : 'plugin' in event ? event.plugin : '',
+  value: 'value' in event ? event.value : undefined,
+});
+const keyOf = (decision: Decision) => `${decision.step}|${decision.type}|${decision.signal}`;
+
+/** The plugins to replay: --plugin names (options from --config when it names them), else --config's list, else the recorded run's own observing plugins. */
+function pluginReferences(recordedPlugins: unknown, configPlugins: PluginReference[] | undefined, flagged: string[]): PluginReference[] {
+  const nameOf = (reference: PluginReference) => (typeof reference === 'string' ? reference : reference.name);
+  if (flagged.length > 0) return flagged.map((name) => configPlugins?.find((reference) => nameOf(reference) === name) ?? name);
+  if (configPlugins) return configPlugins;
+  const recorded = pluginReferenceSchema.array().safeParse(recordedPlugins);
+  return (recorded.success ? recorded.data : []).filter((reference) => nameOf(reference) === 'collapse-detection');
+}
+
+/**
+ * `ganpipe replay <runDir>`: streams a recorded log through plugins that observe the
+ * stream (the same code, on the same events$), and shows their decisions against the
+ * recorded ones, step by step: with a changed config, a what-if.
+ */
+export function replayCommand(): Command {
+  return new Command('replay')
+    .description('replay a recorded run through observing plugins and compare their decisions with the record')
+    .argument('<runDir>', 'run directory (or its events.ndjson)')
+    .option('--config <file>', 'a run config whose plugins (and their options) to replay with')
+    .option('--plugin <nameOrPath...>', 'plugins to replay (default: the recorded collapse-detection)')
+    .option('--json', 'machine-readable output')
+    .option('--strict', 'treat any bad line in the log as fatal')
+    .action(async (runDir: string, flags: { config?: string; plugin?: string[]; json?: boolean; strict?: boolean }) => {
+      const { events, problems, filePath } = readEventLog(runDir, { strict: flags.strict });
+      for (const problem of problems) process.stderr.write(`ganpipe: ${formatProblem(filePath, problem)}\n`);
+      const host = new ReplayHost(events, runDir);
+      const started = events.find((event) => event.type === 'run.started');
+      const loaded = flags.config ? loadTrainConfig(flags.config) : undefined;
+      const references = pluginReferences(started?.type === 'run.started' ? started.config.plugins : undefined, loaded?.config.plugins, flags.plugin ?? []);
+      const plugins = resolvePlugins(references, builtInPlugins, loaded?.baseDir ?? process.cwd());
+      const published = await host.replay(plugins);
+
+      const recorded = events.filter((event) => REPLAYED_DECISION_TYPES.has(event.type)).map(asDecision);
+      const replayed = published.filter((event) => event.type !== 'plugin.custom').map(asDecision);
+      const recordedKeys = new Set(recorded.map(keyOf));
+      const replayedKeys = new Set(replayed.map(keyOf));
+      const rows = [...recorded.filter((decision) => !replayedKeys.has(keyOf(decision))).map((decision) => ({ ...decision, in: 'recorded only' })),
+        ...replayed.filter((decision) => !recordedKeys.has(keyOf(decision))).map((decision) => ({ ...decision, in: 'replayed only' })),
+        ...replayed.filter((decision) => recordedKeys.has(keyOf(decision))).map((decision) => ({ ...decision, in: 'both' }))].sort((a, b) => a.step - b.step || a.type.localeCompare(b.type));
+      const differing = rows.filter((row) => row.in !== 'both');
+      const fromRecord: Record<string, number> = {};
+      for (const event of events) if (event.type === 'gradients.clipped' || event.type === 'schedule.changed' || event.type === 'collapse.rolledBack' || event.type === 'checkpoint.restored') fromRecord[event.type] = (fromRecord[event.type] ?? 0) + 1;
+
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ runId: host.runId, plugins: plugins.map((plugin) => plugin.name), recorded, replayed, differences: differing, firstDifferenceStep: differing[0]?.step ?? null, hookDecisionsFromRecord: fromRecord }) + '\n');
+        return;
+      }
+      const print = (text: string) => process.stdout.write(text + '\n');
+      print(`replayed ${events.length} events of run ${host.runId} through ${plugins.map((plugin) => plugin.name).join(', ') || 'no plugins'}`);
+      print(`decisions: ${recorded.length} recorded, ${replayed.length} replayed, ${differing.length} differ${differing.length ? `; first difference at step ${differing[0].step}` : ''}`);
+      for (const row of rows) print(`  step ${row.step}: ${row.type} ${row.signal}${row.value !== undefined ? ` = ${row.value === null ? 'non-finite' : Number(row.value.toFixed(4))}` : ''}  [${row.in}]`);
+      print(`decisions made through hooks, from the record: ${Object.entries(fromRecord).map(([type, count]) => `${type} ×${count}`).join(', ') || 'none'}`);
+    });
+}

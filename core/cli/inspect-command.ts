@@ -3,13 +3,7 @@ import { formatProblem, readEventLog } from '../events/event-log-reader';
 import { runEventTypes, type RunEvent } from '../events/run-event';
 import { GanpipeError } from '../errors';
 import { foldRunState } from '../state/run-state';
-
-function stepFlag(flag: string) {
-  return (value: string) => {
-    if (!/^\d+$/.test(value)) throw new GanpipeError('GANPIPE_CONFIG_INVALID', `${flag}: expected a whole number, got "${value}"`);
-    return Number(value);
-  };
-}
+import { wholeNumberFlag } from './whole-number-flag';
 
 /** One line per event: seq, step, type, then its payload. */
 function formatEvent(event: RunEvent): string {
@@ -29,9 +23,9 @@ export function inspectCommand(): Command {
     .description('summarise a recorded run, list its events, or show its state at a step')
     .argument('<runDir>', 'run directory (or its events.ndjson)')
     .option('--type <type>', 'only events of this type (a prefix such as "collapse." also works)')
-    .option('--from-step <n>', 'only events at or after this step', stepFlag('--from-step'))
-    .option('--to-step <n>', 'only events at or before this step', stepFlag('--to-step'))
-    .option('--at-step <n>', 'the run\'s state at this step (after all its events)', stepFlag('--at-step'))
+    .option('--from-step <n>', 'only events at or after this step', wholeNumberFlag('--from-step'))
+    .option('--to-step <n>', 'only events at or before this step', wholeNumberFlag('--to-step'))
+    .option('--at-step <n>', 'the run\'s state at this step (after all its events)', wholeNumberFlag('--at-step'))
     .option('--json', 'machine-readable output')
     .option('--strict', 'treat any bad line in the log as fatal')
     .action((runDir: string, flags: { type?: string; fromStep?: number; toStep?: number; atStep?: number; json?: boolean; strict?: boolean }) => {

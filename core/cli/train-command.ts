@@ -6,19 +6,11 @@ import { selectBackend } from '../backend/select-backend';
 import { loadTrainConfig } from '../config/load-train-config';
 import { resolvePlugins } from '../config/resolve-plugins';
 import { backendChoices } from '../config/train-config';
-import { GanpipeError } from '../errors';
 import { EVENT_LOG_FILE } from '../events/event-log-writer';
 import { Trainer } from '../trainer/trainer';
 import { reportProgress } from './progress-reporter';
 import { formatRunSummary } from './run-summary';
-
-/** Flags that take whole numbers: checked here so the error names the flag. */
-function wholeNumber(flag: string) {
-  return (value: string) => {
-    if (!/^\d+$/.test(value)) throw new GanpipeError('GANPIPE_CONFIG_INVALID', `${flag}: expected a whole number, got "${value}"`);
-    return Number(value);
-  };
-}
+import { wholeNumberFlag } from './whole-number-flag';
 
 const exitCodeForSignal: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -27,8 +19,8 @@ export function trainCommand(): Command {
     .description('train a GAN; every step becomes an event in <out>/<runId>/events.ndjson')
     .option('--config <file>', 'JSON config file (flags override it)')
     .option('--dataset <name>', 'built-in dataset')
-    .option('--steps <n>', 'training steps', wholeNumber('--steps'))
-    .option('--seed <n>', 'random seed', wholeNumber('--seed'))
+    .option('--steps <n>', 'training steps', wholeNumberFlag('--steps'))
+    .option('--seed <n>', 'random seed', wholeNumberFlag('--seed'))
     .option('--backend <name>', `one of ${backendChoices.join(', ')}`)
     .option('--out <dir>', 'directory that holds run directories (default runs/)')
     .option('--influx <url>', 'write metrics to InfluxDB at this URL (or set INFLUX_URL)')

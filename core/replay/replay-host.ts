@@ -6,7 +6,7 @@ import type { Dataset } from '../data/dataset';
 import { describeError } from '../errors';
 import { EVENT_SCHEMA_VERSION, runEventSchema, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
 import { evolve, initialRunState, type RunState } from '../state/run-state';
-import { GuardedEventStream } from '../trainer/guarded-event-stream';
+import { pluginEventStream } from '../trainer/guarded-event-stream';
 import { OrderedDelivery } from '../trainer/ordered-delivery';
 import type { PluginHost, TrainerPlugin } from '../trainer/plugin';
 import { guardHookCatalog } from '../trainer/tap-failure-guard';
@@ -53,13 +53,7 @@ export class ReplayHost implements PluginHost {
     this.config = trainConfigSchema.parse({ ...started.config, plugins: [] });
     this.dataset = createDataset(this.config.dataset);
     guardHookCatalog(this.hooks, (plugin, source, error) => this.recordFailure(plugin, source, error));
-    this.events$ = new GuardedEventStream<RunEvent>(
-      () => {
-        const name = this.applyingPlugin ?? 'events$ subscriber';
-        return { name, reportFailure: (error) => this.recordFailure(name, 'events$', error) };
-      },
-      (subscriber) => this.subject.subscribe(subscriber),
-    );
+    this.events$ = pluginEventStream(this.subject, () => this.applyingPlugin, (plugin, error) => this.recordFailure(plugin, 'events$', error));
   }
 
   get step(): number {

@@ -53,3 +53,17 @@ export class GuardedEventStream<T> extends Observable<T> {
     });
   }
 }
+
+/**
+ * The `events$` of a plugin host: every subscription is guarded, and a failure is
+ * blamed on `currentOwner()` at subscribe time (the plugin whose apply() is running).
+ */
+export function pluginEventStream<T>(source: Observable<T>, currentOwner: () => string | undefined, reportFailure: (owner: string, error: unknown) => void): GuardedEventStream<T> {
+  return new GuardedEventStream<T>(
+    () => {
+      const name = currentOwner() ?? 'events$ subscriber';
+      return { name, reportFailure: (error) => reportFailure(name, error) };
+    },
+    (subscriber) => source.subscribe(subscriber),
+  );
+}

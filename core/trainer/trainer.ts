@@ -16,7 +16,7 @@ import { packageVersions } from '../util/package-versions';
 import { redactSecrets } from '../config/redact-secrets';
 import { SeededRandom } from '../util/seeded-random';
 import type { PluginHost, TrainerPlugin } from './plugin';
-import { GuardedEventStream } from './guarded-event-stream';
+import { pluginEventStream } from './guarded-event-stream';
 import { guardHookCatalog } from './tap-failure-guard';
 import { OrderedDelivery } from './ordered-delivery';
 import { createTrainerHooks, type EvaluationMetrics, type GradientContext, type StepOutcome, type StepPlan, type TrainerHooks } from './trainer-hooks';
@@ -83,13 +83,7 @@ export class Trainer implements PluginHost {
     guardHookCatalog(this.hooks, (plugin, source, error) => this.pluginFailed(plugin, source, error));
 
     // A subscriber's error is blamed on the plugin whose apply() subscribed it.
-    this.events$ = new GuardedEventStream<RunEvent>(
-      () => {
-        const name = this.applyingPlugin ?? 'events$ subscriber';
-        return { name, reportFailure: (error) => this.pluginFailed(name, 'events$', error) };
-      },
-      (subscriber) => this.subject.subscribe(subscriber),
-    );
+    this.events$ = pluginEventStream(this.subject, () => this.applyingPlugin, (plugin, error) => this.pluginFailed(plugin, 'events$', error));
 
     for (const plugin of options.plugins ?? []) {
       this.applyingPlugin = plugin.name;

@@ -18,6 +18,8 @@ export const influxSinkOptionsSchema = z
     password: z.string().optional(),
     /** Points per write; InfluxDB's guidance is 5,000. */
     batchSize: z.number().int().min(1).max(5000).default(5000),
+    /** Writes in flight at once: two let InfluxDB parse one batch while the next is formatted. */
+    concurrentWrites: z.number().int().min(1).max(8).default(2),
     flushIntervalMs: z.number().int().min(10).default(1000),
     /** Points held while InfluxDB is away; beyond it the oldest are dropped (and counted). */
     maxBufferedPoints: z.number().int().min(1).default(200_000),
@@ -64,7 +66,7 @@ export class InfluxSinkPlugin implements TrainerPlugin {
     let refused = 0;
     let consecutiveFailures = 0;
     let retryAt = 0;
-    let inFlight: Promise<void> | undefined;
+    const inFlight = new Set<Promise<void>>();
     let runEnded = false;
 
     const report = (status: 'failing' | 'recovered' | 'final', error?: unknown) => {
@@ -107,17 +109,17 @@ export class InfluxSinkPlugin implements TrainerPlugin {
         if (consecutiveFailures === 1 || consecutiveFailures % 10 === 0) report('failing', error);
       }
     };
-    const flush = (force = false): Promise<void> => {
-      if (inFlight) return inFlight;
-      if (!force && Date.now() < retryAt) return Promise.resolve();
-      if (buffer.size === 0) return Promise.resolve();
-      inFlight = writeBatch().finally(() => (inFlight = undefined));
-      return inFlight;
+    const flush = (force = false): void => {
+      while (inFlight.size < options.concurrentWrites && buffer.size > 0 && (force || Date.now() >= retryAt)) {
+        const write: Promise<void> = writeBatch().finally(() => inFlight.delete(write));
+        inFlight.add(write);
+        force = false; // after a failure, back off rather than fire every slot at a dead server
+      }
     };
 
     const timer = setInterval(() => {
       if (runTags && buffer.size > 0) buffer.push([healthPoint()]);
-      void flush();
+      flush();
     }, options.flushIntervalMs);
     timer.unref();
 
@@ -125,7 +127,7 @@ export class InfluxSinkPlugin implements TrainerPlugin {
       if (event.type === 'run.started') runTags = { run: event.runId, dataset: String(event.config.dataset) };
       if (!runTags) return;
       buffer.push(eventToPoints(event, runTags));
-      if (buffer.size >= options.batchSize) void flush();
+      if (buffer.size >= options.batchSize) flush();
     });
 
     trainer.hooks.runStart.tapPromise(INFLUX_SINK, async () => {
@@ -136,11 +138,11 @@ export class InfluxSinkPlugin implements TrainerPlugin {
       clearInterval(timer);
       buffer.push([healthPoint()]);
       const deadline = Date.now() + options.endFlushTimeoutMs;
-      while (buffer.size > 0 || inFlight) {
+      while (buffer.size > 0 || inFlight.size > 0) {
         if (Date.now() >= deadline) break;
-        if (inFlight) await inFlight;
+        if (inFlight.size > 0) await Promise.race(inFlight);
         else if (Date.now() < retryAt) await new Promise((resolve) => setTimeout(resolve, Math.min(retryAt, deadline) - Date.now()));
-        else await flush(true);
+        else flush(true);
       }
       report('final');
       runEnded = true;

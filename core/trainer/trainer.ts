@@ -5,10 +5,10 @@ import { Subject, type Observable } from 'rxjs';
 import type { TrainConfig } from '../config/train-config';
 import { createDataset } from '../data/datasets';
 import type { Dataset } from '../data/dataset';
-import { describeError, GanpipeError } from '../errors';
+import { describeError } from '../errors';
 import { EventLogWriter } from '../events/event-log-writer';
 import { readCheckpoint, writeCheckpoint } from '../checkpoint/checkpoint-files';
-import { EVENT_SCHEMA_VERSION, runEventSchema, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
+import { EVENT_SCHEMA_VERSION, runEventSchema, toMeasured as measured, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
 import { modeMetrics } from '../metrics/mode-metrics';
 import { DISCRIMINATOR_SCALARS, GanModel, GENERATOR_SCALARS, type NamedGradients, type NetworkName } from '../model/gan-model';
 import { evolve, initialRunState, type RunState } from '../state/run-state';
@@ -401,10 +401,6 @@ export class Trainer implements PluginHost {
 
 function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function measured(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
 }
 
 function newRunId(config: TrainConfig): string {

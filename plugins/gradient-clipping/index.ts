@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { NetworkName } from '../../core/model/gan-model';
 import type { PluginFactory, PluginHost, TrainerPlugin } from '../../core/trainer/plugin';
 import { parsePluginOptions } from '../plugin-options';
+import { toMeasured } from '../../core/events/run-event';
 import { clipGradients, type ClipRule } from './clip-gradients';
 import { SortedWindow } from './sorted-window';
 
@@ -78,7 +79,7 @@ export class GradientClippingPlugin implements TrainerPlugin {
         const [normBefore, normAfter, clippedFraction] = stats.dataSync();
         stats.dispose();
         if (clippedFraction > 0) {
-          trainer.publish('gradients.clipped', { net, mode, normBefore: finite(normBefore), normAfter: finite(normAfter), clippedFraction });
+          trainer.publish('gradients.clipped', { net, mode, normBefore: toMeasured(normBefore), normAfter: toMeasured(normAfter), clippedFraction });
         }
       }
     });
@@ -90,10 +91,6 @@ function ruleForUpdate(configured: ConfiguredRule, normHistory: SortedWindow | u
   if (configured.mode !== 'autoclip') return configured;
   const threshold = normHistory!.percentile(configured.percentile);
   return threshold === undefined ? undefined : { mode: 'autoclip', maxNorm: threshold };
-}
-
-function finite(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
 }
 
 export const gradientClipping: PluginFactory = (options) => new GradientClippingPlugin(options);

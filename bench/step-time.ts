@@ -16,6 +16,7 @@ import { selectBackend } from '../core/backend/select-backend';
 import { trainConfigSchema } from '../core/config/train-config';
 import { createDataset } from '../core/data/datasets';
 import { GanModel } from '../core/model/gan-model';
+import { usePlainMatMulGradient, useStockMatMulGradient } from '../core/model/plain-matmul-gradient';
 import { SeededRandom } from '../core/util/seeded-random';
 import { median } from './support/statistics';
 
@@ -112,7 +113,10 @@ async function main() {
         console.log(`| cpu | 1024 | not run (over 1 s a step) | | | | |`);
         continue;
       }
+      // The baseline gets tfjs's stock gradients; ganpipe's the plain BatchMatMul one.
+      useStockMatMulGradient();
       const plain = await msPerStep(plainLayersStep, batch, backendSteps, backendRepetitions);
+      usePlainMatMulGradient();
       const ours = await msPerStep(ganpipeStep, batch, backendSteps, backendRepetitions);
       const torchMs = typeof torch === 'string' ? undefined : torch.ms[String(batch)];
       console.log(`| ${backend} | ${batch} | ${plain.toFixed(2)} | ${ours.toFixed(2)} | ${(plain / ours).toFixed(2)}× | ${torchMs?.toFixed(2) ?? '—'} | ${torchMs ? (ours / torchMs).toFixed(2) + '×' : '—'} |`);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core's CommonJS bundle registers no gradients (its register_all_gradients is
-// ESM-only and unloadable from Node); tfjs-layers' bundle registers all of them.
-import '@tensorflow/tfjs-layers';
+// Registers tfjs's gradients (through tfjs-layers' bundle: tfjs-core's CommonJS bundle
+// registers none) and replaces BatchMatMul's with the fast one.
+import './plain-matmul-gradient';
 import type { TrainConfig } from '../config/train-config';
 import type { NamedTensor } from './named-tensor';
 import type { Dataset } from '../data/dataset';
@@ -53,8 +53,8 @@ export class GanModel {
     private readonly config: TrainConfig,
     private readonly dataset: Dataset,
     random: SeededRandom,
-    mlpFactory: (name: string, spec: ConstructorParameters<typeof Mlp>[1], random: SeededRandom) => Mlp = (name, spec, r) => new Mlp(name, spec, r),
   ) {
+    const mlpFactory = (name: string, spec: ConstructorParameters<typeof Mlp>[1], r: SeededRandom) => new Mlp(name, spec, r);
     if (dataset.sampleShape.length !== 1) {
       throw new Error(`the MLP GAN needs flat samples; dataset ${dataset.name} has shape [${dataset.sampleShape.join(', ')}]`);
     }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from '../util/seeded-random';
-import { dense, denseReference } from './dense';
+import { dense } from './dense';
 
 export type Activation = 'relu' | 'leakyRelu';
 
@@ -29,7 +29,6 @@ export class Mlp {
     readonly networkName: string,
     readonly spec: MlpSpec,
     random: SeededRandom,
-    private readonly layer: typeof dense = dense,
   ) {
     const sizes = [spec.inputSize, ...spec.hiddenLayers, spec.outputSize];
     for (let index = 0; index < sizes.length - 1; index++) {
@@ -43,18 +42,13 @@ export class Mlp {
     }
   }
 
-  /** Same network, with tfjs's stock matMul gradient (for benchmarks and tests). */
-  static withReferenceLayers(networkName: string, spec: MlpSpec, random: SeededRandom): Mlp {
-    return new Mlp(networkName, spec, random, denseReference);
-  }
-
   apply(input: tf.Tensor2D): tf.Tensor2D {
     let activations = input;
     const layerCount = this.variables.length / 2;
     for (let index = 0; index < layerCount; index++) {
       const kernel = this.variables[2 * index].variable as tf.Variable<tf.Rank.R2>;
       const bias = this.variables[2 * index + 1].variable as tf.Variable<tf.Rank.R1>;
-      activations = this.layer(activations, kernel, bias);
+      activations = dense(activations, kernel, bias);
       if (index < layerCount - 1) {
         activations = this.spec.activation === 'relu' ? tf.relu(activations) : tf.leakyRelu(activations, 0.2);
       }

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ganpipeRoot } from '../core/util/package-versions';
+import { readEventLog } from '../core/events/event-log-reader';
+
+const readEventLogEvents = (dir: string) => readEventLog(dir).events;
 import { runCli, temporaryDirectory } from './support/run-helpers';
 
 const poison = path.join(ganpipeRoot(), 'examples/plugins/poison-discriminator.js');
@@ -63,4 +66,34 @@ test('diff: identical runs do not diverge; a changed learning rate shows in the 
   // recorded learningRate, and in the losses from step 2.
   assert.equal(changed.firstDivergence.step, 1);
   assert.ok(changed.firstDivergence.a.some((entry: string) => entry.includes('"generator.stepped"')));
+});
+
+test('resume --verify: from the nearest checkpoint, a new run naming its parent re-executes the rest with no divergence', () => {
+  const parent = train({ plugins: [{ name: 'checkpoint', options: { every: 10 } }], seed: 3 });
+  const result = runCli(['resume', parent, '--from-step', '15', '--verify']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stderr, /resuming \S+ from its checkpoint at step 10 as run \S+, to step 30/);
+  assert.match(result.stdout, /verify: no divergence in the 20 steps after the checkpoint \(steps 11–30\)/);
+  const runs = fs.readdirSync(path.dirname(parent)).filter((name) => name !== 'config.json' && path.join(path.dirname(parent), name) !== parent);
+  const child = readEventLogEvents(path.join(path.dirname(parent), runs[0]));
+  const started = child[0];
+  assert.ok(started.type === 'run.started' && started.parentRunId === path.basename(parent));
+  assert.ok(child.some((event) => event.type === 'checkpoint.restored' && event.checkpointStep === 10));
+  assert.equal(child.find((event) => event.type === 'discriminator.stepped')?.step, 11);
+});
+
+test('resume on bad input: no checkpoint early enough; a tampered checkpoint', () => {
+  const parent = train({ steps: 12, plugins: [{ name: 'checkpoint', options: { every: 10 } }] });
+  const early = runCli(['resume', parent, '--from-step', '5']);
+  assert.equal(early.status, 2);
+  assert.match(early.stderr.trim(), /^ganpipe: --from-step 5: no checkpoint at or before it in .*events\.ndjson \(checkpoints at steps: 10, 12\)$/);
+  const weights = path.join(parent, 'checkpoints', 'step-00000010', 'weights.bin');
+  const bytes = fs.readFileSync(weights);
+  bytes[10] ^= 0xff;
+  fs.writeFileSync(weights, bytes);
+  const runsBefore = fs.readdirSync(path.dirname(parent)).length;
+  const tampered = runCli(['resume', parent, '--from-step', '10']);
+  assert.equal(tampered.status, 2);
+  assert.match(tampered.stderr.trim(), /^ganpipe: .*step-00000010: content hash \w+… does not match the recorded \w+…: the checkpoint changed after it was saved$/);
+  assert.equal(fs.readdirSync(path.dirname(parent)).length, runsBefore, 'no new run was started');
 });

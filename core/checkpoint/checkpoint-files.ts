@@ -55,19 +55,40 @@ export interface LoadedCheckpoint {
   hash: string;
 }
 
-/** Reads a checkpoint; with `expectedHash`, refuses one whose content changed. */
-export function readCheckpoint(dir: string, expectedHash?: string): LoadedCheckpoint {
+/** Checks a checkpoint's files against the hash its `checkpoint.saved` recorded, without loading tensors. */
+export function verifyCheckpointHash(dir: string, expectedHash: string): void {
   const manifestPath = path.join(dir, CHECKPOINT_MANIFEST);
   const weightsPath = path.join(dir, CHECKPOINT_WEIGHTS);
   if (!fs.existsSync(manifestPath) || !fs.existsSync(weightsPath)) {
     throw new GanpipeError('GANPIPE_CHECKPOINT_INVALID', `${dir}: not a checkpoint (needs ${CHECKPOINT_MANIFEST} and ${CHECKPOINT_WEIGHTS})`);
   }
+  const hash = contentHash(fs.readFileSync(weightsPath), fs.readFileSync(manifestPath, 'utf8'));
+  if (hash !== expectedHash) {
+    throw new GanpipeError('GANPIPE_CHECKPOINT_INVALID', `${dir}: content hash ${hash.slice(0, 12)}… does not match the recorded ${expectedHash.slice(0, 12)}…: the checkpoint changed after it was saved`);
+  }
+}
+
+/** Just the meta of a checkpoint (no tensors). */
+export function readCheckpointMeta(dir: string): CheckpointMeta {
+  const manifestPath = path.join(dir, CHECKPOINT_MANIFEST);
+  try {
+    return (JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as CheckpointManifest).meta;
+  } catch (error) {
+    throw new GanpipeError('GANPIPE_CHECKPOINT_INVALID', `${manifestPath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (error as Error).message}`);
+  }
+}
+
+/** Reads a checkpoint; with `expectedHash`, refuses one whose content changed. */
+export function readCheckpoint(dir: string, expectedHash?: string): LoadedCheckpoint {
+  const manifestPath = path.join(dir, CHECKPOINT_MANIFEST);
+  const weightsPath = path.join(dir, CHECKPOINT_WEIGHTS);
+  if (expectedHash !== undefined) verifyCheckpointHash(dir, expectedHash);
+  else if (!fs.existsSync(manifestPath) || !fs.existsSync(weightsPath)) {
+    throw new GanpipeError('GANPIPE_CHECKPOINT_INVALID', `${dir}: not a checkpoint (needs ${CHECKPOINT_MANIFEST} and ${CHECKPOINT_WEIGHTS})`);
+  }
   const manifestText = fs.readFileSync(manifestPath, 'utf8');
   const weights = fs.readFileSync(weightsPath);
   const hash = contentHash(weights, manifestText);
-  if (expectedHash !== undefined && hash !== expectedHash) {
-    throw new GanpipeError('GANPIPE_CHECKPOINT_INVALID', `${dir}: content hash ${hash.slice(0, 12)}… does not match the recorded ${expectedHash.slice(0, 12)}…: the checkpoint changed after it was saved`);
-  }
   let manifest: CheckpointManifest;
   try {
     manifest = JSON.parse(manifestText);

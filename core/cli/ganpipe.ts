@@ -5,6 +5,7 @@ import { backfillCommand } from './backfill-command';
 import { diffCommand } from './diff-command';
 import { inspectCommand } from './inspect-command';
 import { replayCommand } from './replay-command';
+import { resumeCommand } from './resume-command';
 import { trainCommand } from './train-command';
 
 // `ganpipe inspect … | head` closes stdout early: that is not an error.
@@ -21,7 +22,8 @@ async function main(argv: string[]): Promise<void> {
     .addCommand(backfillCommand().exitOverride())
     .addCommand(inspectCommand().exitOverride())
     .addCommand(replayCommand().exitOverride())
-    .addCommand(diffCommand().exitOverride());
+    .addCommand(diffCommand().exitOverride())
+    .addCommand(resumeCommand().exitOverride());
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -7,7 +7,7 @@ import { createDataset } from '../data/datasets';
 import type { Dataset } from '../data/dataset';
 import { describeError } from '../errors';
 import { EventLogWriter } from '../events/event-log-writer';
-import { readCheckpoint, writeCheckpoint } from '../checkpoint/checkpoint-files';
+import { readCheckpoint, readCheckpointMeta, writeCheckpoint } from '../checkpoint/checkpoint-files';
 import { EVENT_SCHEMA_VERSION, runEventSchema, toMeasured as measured, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
 import { modeMetrics } from '../metrics/mode-metrics';
 import { DISCRIMINATOR_SCALARS, GanModel, GENERATOR_SCALARS, type NamedGradients, type NetworkName } from '../model/gan-model';
@@ -30,6 +30,8 @@ export interface TrainerOptions {
   runId?: string;
   /** Set when this run continues another (resume). */
   parentRunId?: string;
+  /** Start from this checkpoint (weights, optimizer state, random streams) and carry on from its step. */
+  resumeFrom?: { checkpointPath: string; expectedHash: string };
 }
 
 const MAX_UPDATES_PER_STEP = 100;
@@ -63,6 +65,7 @@ export class Trainer implements PluginHost {
   private fatalPluginError?: unknown;
   private applyingPlugin?: string;
   private readonly parentRunId?: string;
+  private readonly resumeFrom?: TrainerOptions['resumeFrom'];
   /** Time spent in plugin hooks during the current step. */
   private hookMs = 0;
   private readonly trainingRandom: SeededRandom;
@@ -74,6 +77,7 @@ export class Trainer implements PluginHost {
     this.config = options.config;
     this.backend = options.backend;
     this.parentRunId = options.parentRunId;
+    this.resumeFrom = options.resumeFrom;
     this.dataset = createDataset(this.config.dataset);
     this.runId = options.runId ?? newRunId(this.config);
     this.runDir = path.resolve(this.config.out, this.runId);
@@ -212,10 +216,17 @@ export class Trainer implements PluginHost {
         versions: packageVersions(),
         ...(this.parentRunId ? { parentRunId: this.parentRunId } : {}),
       });
+      let firstStep = 1;
+      if (this.resumeFrom) {
+        const checkpointStep = readCheckpointMeta(this.resumeFrom.checkpointPath).step;
+        this.currentStep = checkpointStep;
+        await this.restoreCheckpoint(this.resumeFrom.checkpointPath, { expectedHash: this.resumeFrom.expectedHash, restoreRandom: true });
+        firstStep = checkpointStep + 1;
+      }
       await this.hooks.runStart.promise({ runId: this.runId, runDir: this.runDir, config: this.config, backend: this.backend, dataset: this.dataset });
-      let lastEvaluatedStep = 0;
+      let lastEvaluatedStep = firstStep - 1;
       let lastYieldAt = performance.now();
-      for (let step = 1; step <= this.config.steps; step++) {
+      for (let step = firstStep; step <= this.config.steps; step++) {
         // On CPU backends every await in a step resolves as a microtask, so without
         // this the event loop would never turn: no signal handler, timer or sink I/O.
         if (performance.now() - lastYieldAt >= EVENT_LOOP_TURN_MS) {

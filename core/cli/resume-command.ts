@@ -1,0 +1,91 @@
+import * as path from 'node:path';
+import { Command } from 'commander';
+import { builtInPlugins } from '../../plugins/built-in-plugins';
+import { selectBackend } from '../backend/select-backend';
+import { resolvePlugins } from '../config/resolve-plugins';
+import { backendChoices, trainConfigSchema, type PluginReference } from '../config/train-config';
+import { describeIssue } from '../config/load-train-config';
+import { GanpipeError } from '../errors';
+import { verifyCheckpointHash } from '../checkpoint/checkpoint-files';
+import { formatProblem, readEventLog } from '../events/event-log-reader';
+import type { RunEvent } from '../events/run-event';
+import { Trainer } from '../trainer/trainer';
+import { reportProgress } from './progress-reporter';
+import { formatRunSummary } from './run-summary';
+import { wholeNumberFlag } from './whole-number-flag';
+
+/** Each step's losses, in update order: what --verify compares. */
+function lossesByStep(events: readonly RunEvent[]): Map<number, (number | null)[]> {
+  const byStep = new Map<number, (number | null)[]>();
+  for (const event of events) {
+    if (event.type !== 'discriminator.stepped' && event.type !== 'generator.stepped') continue;
+    byStep.set(event.step, [...(byStep.get(event.step) ?? []), event.loss]);
+  }
+  return byStep;
+}
+
+/**
+ * `ganpipe resume <runDir> --from-step N`: restores the nearest checkpoint at or before
+ * N (weights, both optimizers, the random streams) and carries on as a new run whose
+ * run.started names its parent. `--verify` then compares every step after the
+ * checkpoint with the parent's record and reports the first divergence.
+ */
+export function resumeCommand(): Command {
+  return new Command('resume')
+    .description('carry on a recorded run from its nearest checkpoint, as a new run; --verify compares with the record')
+    .argument('<runDir>', 'the parent run directory')
+    .requiredOption('--from-step <n>', 'resume from the last checkpoint at or before this step', wholeNumberFlag('--from-step'))
+    .option('--steps <n>', 'steps to train after the checkpoint (default: up to the parent\'s configured steps)', wholeNumberFlag('--steps'))
+    .option('--verify', 'compare the resumed steps with the parent\'s recorded losses')
+    .option('--backend <name>', `one of ${backendChoices.join(', ')} (default: the parent's)`)
+    .option('--out <dir>', 'where the new run goes (default: beside the parent)')
+    .action(async (runDir: string, flags: { fromStep: number; steps?: number; verify?: boolean; backend?: string; out?: string }) => {
+      const { events: parentEvents, problems, filePath } = readEventLog(runDir);
+      for (const problem of problems) process.stderr.write(`ganpipe: ${formatProblem(filePath, problem)}\n`);
+      const started = parentEvents.find((event) => event.type === 'run.started');
+      if (!started || started.type !== 'run.started') throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${filePath}: no run.started event: the parent's config is unknown`);
+      const checkpoints = parentEvents.filter((event) => event.type === 'checkpoint.saved');
+      const checkpoint = checkpoints.filter((event) => event.step <= flags.fromStep).at(-1);
+      if (!checkpoint || checkpoint.type !== 'checkpoint.saved') {
+        throw new GanpipeError('GANPIPE_CHECKPOINT_INVALID', `--from-step ${flags.fromStep}: no checkpoint at or before it in ${filePath} (checkpoints at steps: ${checkpoints.map((event) => event.step).join(', ') || 'none'})`);
+      }
+      const checkpointPath = path.resolve(path.dirname(filePath), checkpoint.path);
+      verifyCheckpointHash(checkpointPath, checkpoint.hash); // before a new run exists
+      // Plugins whose options were redacted (credentials) cannot be rebuilt from the log.
+      const parentPlugins = (started.config.plugins ?? []) as PluginReference[];
+      const plugins = parentPlugins.filter((reference) => !JSON.stringify(reference).includes('[redacted]'));
+      const parsed = trainConfigSchema.safeParse({
+        ...started.config,
+        plugins,
+        out: flags.out ?? path.dirname(path.resolve(runDir)),
+        steps: flags.steps !== undefined ? checkpoint.step + flags.steps : started.config.steps,
+        ...(flags.backend ? { backend: flags.backend } : {}),
+      });
+      if (!parsed.success) throw new GanpipeError('GANPIPE_CONFIG_INVALID', `${filePath}: the recorded config: ${parsed.error.issues[0].path.join('.')}: ${describeIssue(parsed.error.issues[0])}`);
+      const config = parsed.data;
+      const backend = await selectBackend(flags.backend ? config.backend : (started.backend as typeof config.backend));
+      const trainer = new Trainer({
+        config,
+        backend: backend.name,
+        plugins: resolvePlugins(config.plugins, builtInPlugins, process.cwd()),
+        parentRunId: started.runId,
+        resumeFrom: { checkpointPath, expectedHash: checkpoint.hash },
+      });
+      process.stderr.write(`ganpipe: resuming ${started.runId} from its checkpoint at step ${checkpoint.step} as run ${trainer.runId}, to step ${config.steps}, on ${backend.name}\n`);
+      reportProgress(trainer.events$, config.steps);
+      const state = await trainer.run();
+      process.stdout.write(formatRunSummary(state, path.join(trainer.runDir, 'events.ndjson'), backend.name) + '\n');
+      if (!flags.verify) return;
+
+      const [recorded, resumed] = [lossesByStep(parentEvents), lossesByStep(readEventLog(trainer.runDir).events)];
+      const lastComparable = Math.min(Math.max(0, ...recorded.keys()), state.step);
+      for (let step = checkpoint.step + 1; step <= lastComparable; step++) {
+        if (JSON.stringify(recorded.get(step)) !== JSON.stringify(resumed.get(step))) {
+          process.stdout.write(`verify: first divergence at step ${step}: recorded losses ${JSON.stringify(recorded.get(step))}, resumed ${JSON.stringify(resumed.get(step))}\n`);
+          process.exitCode = 1;
+          return;
+        }
+      }
+      process.stdout.write(`verify: no divergence in the ${lastComparable - checkpoint.step} steps after the checkpoint (steps ${checkpoint.step + 1}–${lastComparable})\n`);
+    });
+}

@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { EventLogWriter, EVENT_LOG_FILE } from '../core/events/event-log-writer';
 import { readEventLog } from '../core/events/event-log-reader';
 import { GanpipeError } from '../core/errors';
-import type { RunEvent } from '../core/events/run-event';
+import { EVENT_SCHEMA_VERSION, type RunEvent } from '../core/events/run-event';
 import { temporaryDirectory } from './support/run-helpers';
 
 function generatorStepped(seq: number): RunEvent {
-  return { v: 1, runId: 'r', seq, step: seq, time: 1_700_000_000_000 + seq, type: 'generator.stepped', update: 0, loss: 0.7, gradNorm: 1.5, learningRate: 0.001 };
+  return { v: EVENT_SCHEMA_VERSION, runId: 'r', seq, step: seq, time: 1_700_000_000_000 + seq, type: 'generator.stepped', update: 0, loss: 0.7, gradNorm: 1.5, learningRate: 0.001 };
 }
 
 function writeLog(lines: string[], tail = '\n'): string {

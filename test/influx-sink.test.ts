@@ -144,7 +144,7 @@ test('hostile values: tags with spaces, commas, quotes, equals and newlines are 
   const client = new InfluxDB({ host: '127.0.0.1', port: Number(new URL(influxd!.url).port), database, schema: metricSchema });
   await client.createDatabase(database);
   const hostileRun = 'run, with "quotes"=and\nnew lines \\ too';
-  const base = { v: 1 as const, runId: hostileRun, seq: 0, time: Date.now(), learningRate: 0.001 };
+  const base = { v: 2 as const, runId: hostileRun, seq: 0, time: Date.now(), learningRate: 0.001 };
   const events = [
     { ...base, seq: 0, step: 1, type: 'generator.stepped', update: 0, loss: 0.5, gradNorm: 1 },
     { ...base, seq: 1, step: 2, time: base.time + 1, type: 'generator.stepped', update: 0, loss: NaN, gradNorm: Infinity },

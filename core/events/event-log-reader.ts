@@ -2,7 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GanpipeError } from '../errors';
 import { EVENT_LOG_FILE } from './event-log-writer';
-import { runEventSchema, type RunEvent } from './run-event';
+import { runEventSchema, runEventTypes, type RunEvent } from './run-event';
+import { upcastEvent } from './upcast-event';
+
+const knownTypes = new Set<string>(runEventTypes);
 
 export interface EventLogProblem {
   /** 1-based line number in the file. */
@@ -64,6 +67,17 @@ export function readEventLog(runDirOrFile: string, options: ReadEventLogOptions 
       parsed = JSON.parse(line);
     } catch {
       report({ line: lineNumber, kind: 'invalid-json', message: 'not valid JSON' });
+      continue;
+    }
+    const upcast = upcastEvent(parsed);
+    if ('error' in upcast) {
+      report({ line: lineNumber, kind: 'invalid-event', message: upcast.error });
+      continue;
+    }
+    parsed = upcast.event;
+    const type = (parsed as { type?: unknown })?.type;
+    if (typeof type === 'string' && !knownTypes.has(type)) {
+      report({ line: lineNumber, kind: 'invalid-event', message: `unknown event type "${type}"` });
       continue;
     }
     const result = runEventSchema.safeParse(parsed);

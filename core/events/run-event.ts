@@ -5,10 +5,11 @@ import { z } from 'zod';
  * The zod schemas are the single source of truth: the types are inferred from them,
  * and the log reader validates each line with them. docs/events.md documents each.
  *
- * Bump EVENT_SCHEMA_VERSION when a payload changes shape, and teach the reader to
- * upcast the older version, so old logs stay readable.
+ * Bump EVENT_SCHEMA_VERSION when a payload changes shape, and add an upcaster for the
+ * older version (core/events/upcast-event.ts), so old logs stay readable.
  */
-export const EVENT_SCHEMA_VERSION = 1;
+/** v2: discriminator.stepped.accuracy; step.completed, checkpoint.restored, collapse.rolledBack, sink.reported. */
+export const EVENT_SCHEMA_VERSION = 2;
 
 const finiteOrNull = z.number().nullable();
 /** Losses and norms may legitimately be NaN or infinite in a diverging run; JSON has no

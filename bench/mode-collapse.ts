@@ -21,7 +21,8 @@ import { runPool, runTraining } from './support/run-training';
 /** Plugin lists by setting; `undefined` leaves the config's default (what `npm start` runs). */
 export const pluginSettings: Record<string, unknown[] | undefined> = {
   'no plugins': [],
-  'gradient-clipping': ['gradient-clipping'],
+  'gradient-clipping (autoclip p=10)': [{ name: 'gradient-clipping', options: { discriminator: { mode: 'autoclip', percentile: 10 }, generator: { mode: 'autoclip', percentile: 10 } } }],
+  'gradient-clipping (default: autoclip p=90)': ['gradient-clipping'],
   'adaptive-ratio': ['adaptive-ratio'],
   'collapse-detection': ['collapse-detection', 'checkpoint'],
   defaults: undefined,
@@ -49,6 +50,7 @@ async function main() {
     .option('--grid25-steps <n>', 'step budget on grid25', '3000')
     .option('--concurrency <n>', 'runs at once (one core each)', String(os.cpus().length))
     .option('--settings <list>', 'comma-separated plugin settings', Object.keys(pluginSettings).join(','))
+    .option('--report-only', 'print the table from the results file without running anything')
     .option('--results <file>', 'JSON-lines file of finished runs (appended; reused to resume)', path.join(os.tmpdir(), 'ganpipe-mode-collapse-results.jsonl'))
     .parse()
     .opts();
@@ -73,7 +75,9 @@ async function main() {
       }),
     ),
   );
-  const results = await runPool(jobs, Number(options.concurrency));
+  const results = options.reportOnly
+    ? finished.filter((row) => settings.includes(row.setting) && seeds.includes(row.seed) && row.steps === budgets[row.dataset as 'ring8' | 'grid25'])
+    : await runPool(jobs, Number(options.concurrency));
   process.stderr.write('\n');
   console.log(`Step budget: ring8 ${budgets.ring8}, grid25 ${budgets.grid25}; ${seeds.length} seeds; evaluation on 2,500 samples at the last step; ${os.cpus().length} × ${os.cpus()[0].model}.\n`);
   console.log('| setting | dataset | runs | modes covered (mean ± s.e.) | high quality | reverse KL | wall time / run | rollbacks |');
@@ -81,6 +85,10 @@ async function main() {
   for (const setting of settings) {
     for (const dataset of ['ring8', 'grid25']) {
       const rows = results.filter((row) => row.setting === setting && row.dataset === dataset);
+      if (rows.length === 0) {
+        console.log(`| ${setting} | ${dataset} | 0 | not run | | | | |`);
+        continue;
+      }
       const modes = rows.map((row) => row.modesCovered);
       const reverseKL = rows.map((row) => row.reverseKL).filter((value): value is number => typeof value === 'number');
       console.log(
@@ -90,7 +98,7 @@ async function main() {
     }
   }
   published.forEach((line) => console.log(line));
-  fs.rmSync(out, { recursive: true, force: true });
+  if (!options.reportOnly) fs.rmSync(out, { recursive: true, force: true });
 }
 
 void main();

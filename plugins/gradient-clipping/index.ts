@@ -22,8 +22,11 @@ const clipRuleSchema = z.discriminatedUnion('mode', [
 export const gradientClippingOptionsSchema = z
   .object({
     /** `false` leaves that network's gradients alone. */
-    discriminator: z.union([clipRuleSchema, z.literal(false)]).default({ mode: 'autoclip' }),
-    generator: z.union([clipRuleSchema, z.literal(false)]).default({ mode: 'autoclip' }),
+    // Default: AutoClip at the 90th percentile, clipping only outlying norms. At the
+    // paper's p = 10 (clip 90 % of updates), ring8 lost modes and precision in
+    // bench/mode-collapse.ts (BENCHMARKS.md).
+    discriminator: z.union([clipRuleSchema, z.literal(false)]).default({ mode: 'autoclip', percentile: 90 }),
+    generator: z.union([clipRuleSchema, z.literal(false)]).default({ mode: 'autoclip', percentile: 90 }),
   })
   .strict();
 

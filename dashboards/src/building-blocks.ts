@@ -1,4 +1,4 @@
-import type { AnnotationQuery, DataQuery, DataSourceRef, Panel, VariableModel } from '@grafana/schema';
+import type { AnnotationQuery, Dashboard, DataQuery, DataSourceRef, Panel, VariableModel } from '@grafana/schema';
 
 /** The provisioned InfluxDB data source (dashboards/provisioning/datasources/influxdb.yml). */
 export const influxDataSource: DataSourceRef = { type: 'influxdb', uid: 'ganpipe-influxdb' };
@@ -60,5 +60,20 @@ export function decisionAnnotation(name: string, kindPattern: string, iconColor:
     iconColor,
     datasource: influxDataSource,
     target: { ...influxQuery('Anno', `SELECT "text", "kind", "signal" FROM "decisions" WHERE "kind" =~ /${kindPattern}/ AND ${runFilter(variable)}`), resultFormat: 'table' },
+  };
+}
+
+/** What every ganpipe dashboard shares: uid, title, tag, schema, time, shared crosshair, the run picker. */
+export function ganpipeDashboard(options: { uid: string; title: string; live: boolean; variable: VariableModel }): Dashboard {
+  return {
+    uid: options.uid,
+    title: options.title,
+    tags: ['ganpipe'],
+    schemaVersion: 39,
+    editable: true,
+    ...(options.live ? { refresh: '5s' } : {}),
+    time: { from: options.live ? 'now-30m' : 'now-24h', to: 'now' },
+    graphTooltip: 1,
+    templating: { list: [options.variable] },
   };
 }

@@ -1,19 +1,11 @@
 import type { Dashboard } from '@grafana/schema';
-import { influxQuery, runFilter, runVariable, timeSeriesPanel } from './building-blocks';
+import { ganpipeDashboard, influxQuery, runFilter, runVariable, timeSeriesPanel } from './building-blocks';
 
 const where = runFilter('run');
 
 /** Is the pipeline keeping up: event rate, sink backlog and drops, time spent in plugins. */
 export const pipelineHealth: Dashboard = {
-  uid: 'ganpipe-pipeline-health',
-  title: 'ganpipe: Pipeline health',
-  tags: ['ganpipe'],
-  schemaVersion: 39,
-  editable: true,
-  refresh: '5s',
-  time: { from: 'now-30m', to: 'now' },
-  graphTooltip: 1,
-  templating: { list: [runVariable('run', false)] },
+  ...ganpipeDashboard({ uid: 'ganpipe-pipeline-health', title: 'ganpipe: Pipeline health', live: true, variable: runVariable('run', false) }),
   panels: [
     timeSeriesPanel(1, 'Events per second', { x: 0, y: 0 }, [
       influxQuery('A', `SELECT non_negative_derivative(max("seq"), 1s) AS "events/s" FROM "steps" WHERE ${where} GROUP BY time($__interval) fill(none)`),

@@ -1,18 +1,11 @@
 import type { Dashboard } from '@grafana/schema';
-import { influxQuery, runFilter, runVariable, timeSeriesPanel } from './building-blocks';
+import { ganpipeDashboard, influxQuery, runFilter, runVariable, timeSeriesPanel } from './building-blocks';
 
 const where = runFilter('runs');
 
 /** Several runs overlaid, chosen with a multi-value variable. */
 export const runComparison: Dashboard = {
-  uid: 'ganpipe-run-comparison',
-  title: 'ganpipe: Run comparison',
-  tags: ['ganpipe'],
-  schemaVersion: 39,
-  editable: true,
-  time: { from: 'now-24h', to: 'now' },
-  graphTooltip: 1,
-  templating: { list: [runVariable('runs', true)] },
+  ...ganpipeDashboard({ uid: 'ganpipe-run-comparison', title: 'ganpipe: Run comparison', live: false, variable: runVariable('runs', true) }),
   panels: [
     timeSeriesPanel(1, 'Generator loss by run', { x: 0, y: 0 }, [
       influxQuery('A', `SELECT mean("loss") FROM "updates" WHERE "network" = 'generator' AND ${where} GROUP BY time($__interval), "run" fill(none)`, '$tag_run'),

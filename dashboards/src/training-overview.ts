@@ -1,19 +1,11 @@
 import type { Dashboard } from '@grafana/schema';
-import { decisionAnnotation, influxQuery, runFilter, runVariable, timeSeriesPanel } from './building-blocks';
+import { ganpipeDashboard, decisionAnnotation, influxQuery, runFilter, runVariable, timeSeriesPanel } from './building-blocks';
 
 const where = runFilter('run');
 
 /** One run, live: losses, the D/G schedule, gradient norms, quality, and the moments plugins acted. */
 export const trainingOverview: Dashboard = {
-  uid: 'ganpipe-training-overview',
-  title: 'ganpipe: Training overview',
-  tags: ['ganpipe'],
-  schemaVersion: 39,
-  editable: true,
-  refresh: '5s',
-  time: { from: 'now-30m', to: 'now' },
-  graphTooltip: 1,
-  templating: { list: [runVariable('run', false)] },
+  ...ganpipeDashboard({ uid: 'ganpipe-training-overview', title: 'ganpipe: Training overview', live: true, variable: runVariable('run', false) }),
   annotations: {
     list: [
       decisionAnnotation('Collapse signals', '^collapse\\.(suspected|detected|recovered)$', 'red'),

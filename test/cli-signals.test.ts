@@ -60,6 +60,8 @@ for (const [signal, exitCode] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
     assert.ok(last.type === 'run.finished', `last event is ${last.type}`);
     assert.equal(last.reason, 'interrupted');
     assert.equal(last.detail, signal);
-    assert.equal(events.at(-2)!.type, 'eval.completed', 'a final evaluation');
+    const afterLastStep = events.slice(events.findLastIndex((event) => event.type === 'step.completed') + 1).map((event) => event.type);
+    assert.ok(afterLastStep.includes('eval.completed'), `a final evaluation after the last step: ${afterLastStep.join(', ')}`);
+    assert.ok(afterLastStep.includes('checkpoint.saved'), 'and the final checkpoint');
   });
 }

@@ -17,11 +17,7 @@ export class PointBuffer {
 
   push(points: IPoint[]): void {
     this.points.push(...points);
-    const overflow = this.points.length - this.capacity;
-    if (overflow > 0) {
-      this.points.splice(0, overflow);
-      this.dropped += overflow;
-    }
+    this.dropOverflow();
   }
 
   /** Takes up to `count` of the oldest points. */
@@ -32,6 +28,11 @@ export class PointBuffer {
   /** Puts back points whose write failed, ahead of newer ones (still bounded). */
   putBack(points: IPoint[]): void {
     this.points.unshift(...points);
+    this.dropOverflow();
+  }
+
+  /** Over capacity, the oldest points go, counted. */
+  private dropOverflow(): void {
     const overflow = this.points.length - this.capacity;
     if (overflow > 0) {
       this.points.splice(0, overflow);

@@ -9,6 +9,7 @@ import { readEventLog } from '../core/events/event-log-reader';
 import type { TrainerPlugin } from '../core/trainer/plugin';
 import { CheckpointPlugin } from '../plugins/checkpoint';
 import { CollapseDetectionPlugin } from '../plugins/collapse-detection';
+import { poisonDiscriminatorAt } from './support/poison-discriminator';
 import { createTestTrainer, smallConfig } from './support/run-helpers';
 
 const lossesByStep = (runDir: string) => {
@@ -66,14 +67,7 @@ test('restoring a checkpoint (with its random streams) replays the same losses, 
 });
 
 test('rollback: a collapse restores the last checkpoint before its onset, lowers G\'s learning rate, and training carries on', async () => {
-  const poisonOnce: TrainerPlugin = {
-    name: 'poison-once',
-    apply(trainer) {
-      trainer.hooks.discriminatorGradients.tap('poison-once', (gradients, { step }) =>
-        step === 12 ? Object.fromEntries(Object.entries(gradients).map(([name, gradient]) => [name, tf.mul(gradient, NaN)])) : gradients,
-      );
-    },
-  };
+  const poisonOnce = poisonDiscriminatorAt(12);
   const detector = new CollapseDetectionPlugin({ action: 'rollback', rollback: { generatorLearningRateFactor: 0.5, extraDiscriminatorUpdates: 1 } });
   const trainer = await createTestTrainer(smallConfig({ steps: 20 }), [new CheckpointPlugin({ every: 5 }), poisonOnce, detector]);
   await trainer.run();

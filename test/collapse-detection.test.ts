@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs-core';
 import { readEventLog } from '../core/events/event-log-reader';
-import type { TrainerPlugin } from '../core/trainer/plugin';
 import { CollapseDetectionPlugin } from '../plugins/collapse-detection';
 import { SignalMonitor } from '../plugins/collapse-detection/signal-monitor';
 import { blockMeans, diversityRatio, failingDrift, mannKendallZ, meanPairwiseDistance, modeCoverageAndEntropy } from '../plugins/collapse-detection/signals';
+import { poisonDiscriminatorAt } from './support/poison-discriminator';
 import { createTestTrainer, smallConfig } from './support/run-helpers';
 
 const close = (actual: number, expected: number) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} ≉ ${expected}`);
@@ -89,14 +88,7 @@ test('in a run: a generator that never learns is detected from its samples, and 
 });
 
 test('in a run: non-finite losses are detected at once, even during warm-up', async () => {
-  const poison: TrainerPlugin = {
-    name: 'poison',
-    apply(trainer) {
-      trainer.hooks.discriminatorGradients.tap('poison', (gradients, { step }) =>
-        step === 3 ? Object.fromEntries(Object.entries(gradients).map(([name, gradient]) => [name, tf.mul(gradient, NaN)])) : gradients,
-      );
-    },
-  };
+  const poison = poisonDiscriminatorAt(3);
   const trainer = await createTestTrainer(smallConfig({ steps: 6 }), [poison, new CollapseDetectionPlugin({ warmupSteps: 1000 })]);
   await trainer.run();
   const detected = readEventLog(trainer.runDir, { strict: true }).events.filter((event) => event.type === 'collapse.detected');

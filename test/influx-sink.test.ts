@@ -2,7 +2,6 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { InfluxDB } from 'influx';
 import { readEventLog } from '../core/events/event-log-reader';
 import type { RunEvent } from '../core/events/run-event';
@@ -15,6 +14,7 @@ import { GradientClippingPlugin } from '../plugins/gradient-clipping';
 import { InfluxSinkPlugin } from '../plugins/influx-sink';
 import { eventToPoints, metricSchema } from '../plugins/influx-sink/metric-schema';
 import { influxQuery, requireInfluxdOrSkip, startPrivateInfluxd, type PrivateInfluxd } from './support/influxd';
+import { poisonDiscriminatorAt } from './support/poison-discriminator';
 import { createTestTrainer, runCli, smallConfig } from './support/run-helpers';
 
 const binary = requireInfluxdOrSkip();
@@ -59,14 +59,7 @@ function substitute(query: string, runId: string, from: number, to: number): str
     .replace(/\$(run|runs)\b/g, runId.replace(/[-]/g, '\\-'));
 }
 
-const poisonDiscriminatorOnce: TrainerPlugin = {
-  name: 'poison-once',
-  apply(trainer) {
-    trainer.hooks.discriminatorGradients.tap('poison-once', (gradients, { step }) =>
-      step === 24 ? Object.fromEntries(Object.entries(gradients).map(([name, gradient]) => [name, tf.mul(gradient, NaN)])) : gradients,
-    );
-  },
-};
+const poisonDiscriminatorOnce = poisonDiscriminatorAt(24);
 
 test('a short real run with the sink: every panel query and annotation of every dashboard returns data', { skip }, async () => {
   const database = 'panels';

@@ -27,7 +27,7 @@ type StepFunction = () => Promise<void>;
 
 function ganpipeStep(batch: number): { step: StepFunction; dispose(): void } {
   const config = trainConfigSchema.parse({ batchSize: batch, plugins: [] });
-  const dataset = createDataset('ring8');
+  const dataset = createDataset({ dataset: 'ring8', seed: 1 });
   const random = new SeededRandom(1);
   const model = new GanModel(config, dataset, random);
   return {
@@ -49,7 +49,7 @@ function plainLayersStep(batch: number): { step: StepFunction; dispose(): void }
   const gOptimizer = tf.train.adam(1e-3, 0.5, 0.999);
   const dVariables = discriminator.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const gVariables = generator.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const dataset = createDataset('ring8');
+  const dataset = createDataset({ dataset: 'ring8', seed: 1 });
   const random = new SeededRandom(1);
   return {
     async step() {

@@ -44,7 +44,7 @@ async function timed(run: () => Promise<void>): Promise<Timing> {
 }
 
 async function bareLoop(config: TrainConfig): Promise<void> {
-  const dataset = createDataset(config.dataset);
+  const dataset = createDataset(config);
   const random = new SeededRandom(config.seed);
   const model = new GanModel(config, dataset, random);
   let lastYieldAt = performance.now();

@@ -18,6 +18,8 @@ export const errorCatalog = {
   GANPIPE_CHECKPOINT_INVALID: 'A checkpoint is missing files, unreadable, or its content hash does not match the one recorded.',
   GANPIPE_INFLUX_UNREACHABLE: 'InfluxDB could not be reached or refused a write during backfill.',
   GANPIPE_RUN_EXISTS: 'The run directory already holds an event log; runs never overwrite one another.',
+  GANPIPE_DATA_INVALID: 'A dataset file (CSV) is missing a column, has a non-numeric cell or unordered time, or is too short for one window.',
+  GANPIPE_MODEL_UNSUPPORTED: 'The chosen backend lacks a kernel the model needs to train (checked before the first step).',
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalog;

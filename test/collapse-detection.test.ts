@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readEventLog } from '../core/events/event-log-reader';
 import { CollapseDetectionPlugin } from '../plugins/collapse-detection';
 import { SignalMonitor } from '../plugins/collapse-detection/signal-monitor';
+import { assignToNearestMode } from '../core/metrics/mode-metrics';
 import { blockMeans, diversityRatio, failingDrift, mannKendallZ, meanPairwiseDistance, modeCoverageAndEntropy } from '../plugins/collapse-detection/signals';
 import { poisonDiscriminatorAt } from './support/poison-discriminator';
 import { createTestTrainer, smallConfig } from './support/run-helpers';
@@ -22,18 +23,18 @@ test('mean pairwise distance and the diversity ratio, by hand', () => {
 test('mode coverage and normalised entropy of the mode histogram', () => {
   const modes = [[0, 0], [10, 0], [0, 10], [10, 10]];
   const everywhere = Float32Array.from(modes.flat());
-  assert.deepEqual(modeCoverageAndEntropy(everywhere, 2, modes, 0.1), { coverage: 1, entropy: 1 });
+  assert.deepEqual(modeCoverageAndEntropy(assignToNearestMode(everywhere, 2, modes, 0.1), modes.length), { coverage: 1, entropy: 1 });
   const oneMode = Float32Array.from([0, 0, 0, 0, 0, 0]);
-  assert.deepEqual(modeCoverageAndEntropy(oneMode, 2, modes, 0.1), { coverage: 0.25, entropy: 0 });
+  assert.deepEqual(modeCoverageAndEntropy(assignToNearestMode(oneMode, 2, modes, 0.1), modes.length), { coverage: 0.25, entropy: 0 });
   const twoModes = Float32Array.from([0, 0, 10, 0]);
-  const result = modeCoverageAndEntropy(twoModes, 2, modes, 0.1);
+  const result = modeCoverageAndEntropy(assignToNearestMode(twoModes, 2, modes, 0.1), modes.length);
   close(result.entropy, Math.log(2) / Math.log(4));
   // Far from every mode still counts for its nearest: (1, 1) is nearest (0, 0).
-  assert.deepEqual(modeCoverageAndEntropy(Float32Array.from([1, 1, 1, 1]), 2, modes, 0.1), { coverage: 0.25, entropy: 0 });
-  assert.deepEqual(modeCoverageAndEntropy(Float32Array.from([NaN, NaN]), 2, modes, 0.1), { coverage: 0, entropy: 0 });
+  assert.deepEqual(modeCoverageAndEntropy(assignToNearestMode(Float32Array.from([1, 1, 1, 1]), 2, modes, 0.1), modes.length), { coverage: 0.25, entropy: 0 });
+  assert.deepEqual(modeCoverageAndEntropy(assignToNearestMode(Float32Array.from([NaN, NaN]), 2, modes, 0.1), modes.length), { coverage: 0, entropy: 0 });
   // A mode holding under 10 % of its fair share is not covered: 1 of 100 samples, fair share 25.
   const skewed = Float32Array.from([...Array.from({ length: 99 }, () => [0, 0]).flat(), 10, 10]);
-  assert.equal(modeCoverageAndEntropy(skewed, 2, modes, 0.1).coverage, 0.25);
+  assert.equal(modeCoverageAndEntropy(assignToNearestMode(skewed, 2, modes, 0.1), modes.length).coverage, 0.25);
 });
 
 test('Mann–Kendall: a steady rise gives the textbook Z; noise-free flat and short series give 0', () => {

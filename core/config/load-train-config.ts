@@ -52,7 +52,10 @@ export function loadTrainConfig(configFile: string | undefined, overrides: Confi
       : `${configFile ? `config file ${configFile}` : 'config'}: ${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}`;
     throw new GanpipeError('GANPIPE_CONFIG_INVALID', `${source}: ${describeIssue(issue)}`);
   }
-  return { config: result.data, baseDir };
+  const config = result.data;
+  // A CSV path in a config file means relative to that file, as plugin paths do.
+  if (config.csv) config.csv.path = path.resolve(baseDir, config.csv.path);
+  return { config, baseDir };
 }
 
 /** Turns a zod issue into "what is wrong, and what is allowed". */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { datasetNames } from '../data/datasets';
+import { withDatasetDefaults } from './dataset-defaults';
 import { DEFAULT_FLUSH_INTERVAL_MS } from '../events/event-log-writer';
 
 export const backendChoices = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -31,13 +32,36 @@ export const pluginReferenceSchema = z.union([
 ]);
 export type PluginReference = z.infer<typeof pluginReferenceSchema>;
 
+/** The `csv` dataset: the user's own series, cut into windows (docs/datasets.md). */
+const csvConfig = z
+  .object({
+    path: z.string().min(1),
+    timeColumn: z.string().min(1),
+    featureColumns: z.array(z.string().min(1)).min(1).max(1024),
+    window: z.number().int().min(2).max(100_000).default(24),
+    stride: positiveInt(100_000).default(1),
+    heldOutFraction: z.number().gt(0).lt(1).default(0.2),
+  })
+  .strict();
+
 /**
  * The whole run configuration. Every key has a default, so `{}` is a valid config
  * (the `npm start` run); unknown keys are errors, not silently ignored.
  */
-export const trainConfigSchema = z
+const trainConfigObject = z
   .object({
     dataset: z.enum(datasetNames).default('ring8'),
+    /** Required when dataset is "csv". */
+    csv: csvConfig.optional(),
+    /** `auto`: 3-D convolutions for fields, an MLP otherwise. */
+    model: z.enum(['auto', 'mlp', 'conv3d']).default('auto'),
+    conv3d: z
+      .object({
+        discriminatorChannels: z.tuple([positiveInt(256), positiveInt(256)]).default([8, 16]),
+        generatorChannels: positiveInt(256).default(2),
+      })
+      .strict()
+      .default({}),
     steps: positiveInt(100_000_000).default(3000),
     seed: z.number().int().min(0).max(0xffffffff).default(1),
     backend: z.enum(backendChoices).default('auto'),
@@ -51,6 +75,8 @@ export const trainConfigSchema = z
         /** Evaluate every N steps (and always once at the end). */
         every: positiveInt(100_000_000).default(500),
         samples: positiveInt(1_000_000).default(2500),
+        /** TimeGAN's discriminative score (a classifier trained at each evaluation); sequences and fields only. */
+        discriminativeScore: z.boolean().default(true),
       })
       .strict()
       .default({}),
@@ -68,5 +94,17 @@ export const trainConfigSchema = z
   })
   .strict();
 
-export type TrainConfigInput = z.input<typeof trainConfigSchema>;
-export type TrainConfig = z.output<typeof trainConfigSchema>;
+export const trainConfigSchema = z.preprocess(
+  withDatasetDefaults,
+  trainConfigObject.superRefine((config, context) => {
+    if (config.dataset === 'csv' && !config.csv) {
+      context.addIssue({ code: z.ZodIssueCode.custom, path: ['csv'], message: 'dataset "csv" needs a "csv" section: { "path", "timeColumn", "featureColumns", "window", "stride" }' });
+    }
+    if (config.dataset !== 'csv' && config.csv) {
+      context.addIssue({ code: z.ZodIssueCode.custom, path: ['csv'], message: `is only read when dataset is "csv" (dataset is "${config.dataset}")` });
+    }
+  }),
+);
+
+export type TrainConfigInput = z.input<typeof trainConfigObject>;
+export type TrainConfig = z.output<typeof trainConfigObject>;

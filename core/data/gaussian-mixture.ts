@@ -1,24 +1,30 @@
 import type { SeededRandom } from '../util/seeded-random';
+import { assignToNearestMode } from '../metrics/mode-metrics';
 import type { Dataset } from './dataset';
 
 /** Equal-weight mixture of isotropic 2-D Gaussians: the mode-collapse benchmarks. */
 export function gaussianMixture(name: string, modes: number[][], modeStd: number): Dataset {
   const dimension = modes[0].length;
+  const sample = (batchSize: number, random: SeededRandom): Float32Array => {
+    const values = new Float32Array(batchSize * dimension);
+    for (let row = 0; row < batchSize; row++) {
+      const mode = modes[random.nextInt(modes.length)];
+      for (let axis = 0; axis < dimension; axis++) {
+        values[row * dimension + axis] = mode[axis] + modeStd * random.nextNormal();
+      }
+    }
+    return values;
+  };
   return {
     name,
+    kind: 'points',
     sampleShape: [dimension],
     modes,
     modeStd,
-    sample(batchSize: number, random: SeededRandom): Float32Array {
-      const values = new Float32Array(batchSize * dimension);
-      for (let row = 0; row < batchSize; row++) {
-        const mode = modes[random.nextInt(modes.length)];
-        for (let axis = 0; axis < dimension; axis++) {
-          values[row * dimension + axis] = mode[axis] + modeStd * random.nextNormal();
-        }
-      }
-      return values;
-    },
+    modeCount: modes.length,
+    assignModes: (samples) => assignToNearestMode(samples, dimension, modes, modeStd),
+    sample,
+    evaluationSample: sample,
   };
 }
 

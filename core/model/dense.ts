@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './plain-matmul-gradient';
 
+/** What a dense layer runs forward and backward (its gradient adds Transpose and Sum). */
+export const DENSE_KERNELS = ['BatchMatMul', 'Add', 'Transpose', 'Sum'] as const;
+
 /**
  * y = x·W + b. Its gradient is fast on wasm because of the BatchMatMul gradient
  * registered in ./plain-matmul-gradient (explicit transposes, computed lazily).

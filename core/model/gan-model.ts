@@ -6,7 +6,8 @@ import type { TrainConfig } from '../config/train-config';
 import type { NamedTensor } from './named-tensor';
 import type { Dataset } from '../data/dataset';
 import { SeededRandom } from '../util/seeded-random';
-import { Mlp } from './mlp';
+import { buildNetworks, resolveModelName, type ModelName } from './build-networks';
+import type { Network } from './network';
 
 export type NetworkName = 'discriminator' | 'generator';
 
@@ -21,7 +22,7 @@ export const DISCRIMINATOR_SCALARS = ['loss', 'gradNorm', 'meanRealOutput', 'mea
 export const GENERATOR_SCALARS = ['loss', 'gradNorm'] as const;
 
 interface NetworkParts {
-  mlp: Mlp;
+  network: Network;
   optimizer: tf.AdamOptimizer;
   learningRate: number;
   /** stable name → engine variable name, for optimizer.applyGradients. */
@@ -39,7 +40,8 @@ export function globalNorm(gradients: NamedGradients): tf.Scalar {
 }
 
 /**
- * The MLP GAN of the mode-collapse benchmarks with the non-saturating loss
+ * A GAN (an MLP for points and sequences, 3-D convolutions for fields; see
+ * build-networks.ts) trained with the non-saturating loss
  * (Goodfellow et al. 2014): D minimises softplus(−D(x)) + softplus(D(G(z))),
  * G minimises softplus(−D(G(z))). Every update is one tf.tidy: the only tensor that
  * leaves it is the packed scalars, which the caller disposes after reading.
@@ -47,34 +49,25 @@ export function globalNorm(gradients: NamedGradients): tf.Scalar {
 export class GanModel {
   readonly generator: NetworkParts;
   readonly discriminator: NetworkParts;
-  private readonly dimension: number;
+  readonly modelName: ModelName;
+  private readonly sampleShape: number[];
 
   constructor(
     private readonly config: TrainConfig,
-    private readonly dataset: Dataset,
+    dataset: Dataset,
     random: SeededRandom,
   ) {
-    const mlpFactory = (name: string, spec: ConstructorParameters<typeof Mlp>[1], r: SeededRandom) => new Mlp(name, spec, r);
-    if (dataset.sampleShape.length !== 1) {
-      throw new Error(`the MLP GAN needs flat samples; dataset ${dataset.name} has shape [${dataset.sampleShape.join(', ')}]`);
-    }
-    this.dimension = dataset.sampleShape[0];
-    const build = (name: NetworkName, mlp: Mlp, net: TrainConfig['generator']): NetworkParts => ({
-      mlp,
+    this.modelName = resolveModelName(config, dataset);
+    this.sampleShape = [...dataset.sampleShape];
+    const networks = buildNetworks(this.modelName, config, dataset, random);
+    const build = (network: Network, net: TrainConfig['generator']): NetworkParts => ({
+      network,
       optimizer: tf.train.adam(net.learningRate, net.beta1, net.beta2),
       learningRate: net.learningRate,
-      engineNames: new Map(mlp.variables.map(({ name: stable, variable }) => [stable, variable.name])),
+      engineNames: new Map(network.variables.map(({ name: stable, variable }) => [stable, variable.name])),
     });
-    this.generator = build(
-      'generator',
-      mlpFactory('generator', { inputSize: config.latentDim, hiddenLayers: config.generator.hiddenLayers, outputSize: this.dimension, activation: 'relu' }, random),
-      config.generator,
-    );
-    this.discriminator = build(
-      'discriminator',
-      mlpFactory('discriminator', { inputSize: this.dimension, hiddenLayers: config.discriminator.hiddenLayers, outputSize: 1, activation: 'leakyRelu' }, random),
-      config.discriminator,
-    );
+    this.generator = build(networks.generator, config.generator);
+    this.discriminator = build(networks.discriminator, config.discriminator);
   }
 
   network(name: NetworkName): NetworkParts {
@@ -83,7 +76,7 @@ export class GanModel {
 
   /** Trainable weights by stable name (for plugins such as adaptive gradient clipping). */
   weights(name: NetworkName): ReadonlyMap<string, tf.Variable> {
-    return new Map(this.network(name).mlp.variables.map(({ name: stable, variable }) => [stable, variable]));
+    return new Map(this.network(name).network.variables.map(({ name: stable, variable }) => [stable, variable]));
   }
 
   setLearningRate(name: NetworkName, learningRate: number): void {
@@ -100,16 +93,16 @@ export class GanModel {
   /** One D update on a real batch; returns [loss, gradNorm, meanRealOutput, meanFakeOutput, accuracy]. */
   discriminatorUpdate(realBatch: Float32Array, noiseSeed: number, transform: GradientTransform): tf.Tensor1D {
     return tf.tidy(() => {
-      const batchSize = realBatch.length / this.dimension;
-      const real = tf.tensor2d(realBatch, [batchSize, this.dimension]);
-      const fake = this.generator.mlp.apply(this.noise(batchSize, noiseSeed));
+      const batchSize = realBatch.length / this.sampleShape.reduce((product, size) => product * size, 1);
+      const real = tf.tensor(realBatch, [batchSize, ...this.sampleShape]);
+      const fake = this.generateTensor(this.noise(batchSize, noiseSeed));
       let meanRealOutput: tf.Scalar | undefined;
       let meanFakeOutput: tf.Scalar | undefined;
       let accuracy: tf.Scalar | undefined;
       const { value: loss, grads } = tf.variableGrads(() => {
         // One pass over real and generated together: half the matMul calls of two
         // passes, and larger ones, which the wasm kernels run more efficiently.
-        const logits = this.discriminator.mlp.apply(tf.concat([real, fake], 0));
+        const logits = this.discriminator.network.apply(tf.concat([real, fake], 0));
         const [realLogits, fakeLogits] = tf.split(logits, [batchSize, batchSize], 0);
         // Kept past variableGrads' inner scope; disposed below once packed.
         meanRealOutput = tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar);
@@ -117,7 +110,7 @@ export class GanModel {
         // Share of the real and generated batch D classifies correctly (logit sign).
         accuracy = tf.keep(tf.div(tf.add(tf.sum(tf.cast(tf.greater(realLogits, 0), 'float32')), tf.sum(tf.cast(tf.lessEqual(fakeLogits, 0), 'float32'))), 2 * batchSize) as tf.Scalar);
         return tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits)));
-      }, this.discriminator.mlp.trainableVariables());
+      }, this.discriminator.network.trainableVariables());
       const kept = [meanRealOutput!, meanFakeOutput!, accuracy!];
       const packed = this.applyTransformed('discriminator', grads, transform, [loss, ...kept]);
       kept.forEach((tensor) => tensor.dispose());
@@ -130,8 +123,8 @@ export class GanModel {
     return tf.tidy(() => {
       const z = this.noise(batchSize, noiseSeed);
       const { value: loss, grads } = tf.variableGrads(
-        () => tf.mean(tf.softplus(tf.neg(this.discriminator.mlp.apply(this.generator.mlp.apply(z))))),
-        this.generator.mlp.trainableVariables(),
+        () => tf.mean(tf.softplus(tf.neg(this.discriminator.network.apply(this.generateTensor(z))))),
+        this.generator.network.trainableVariables(),
       );
       return this.applyTransformed('generator', grads, transform, [loss]);
     });
@@ -154,9 +147,14 @@ export class GanModel {
     return tf.stack([loss, gradNorm, ...extra]) as tf.Tensor1D;
   }
 
-  /** `count` generated samples, row-major [count, dimension]. */
+  /** G's output for latent vectors z, shaped [n, ...sampleShape]. */
+  generateTensor(z: tf.Tensor2D): tf.Tensor {
+    return tf.reshape(this.generator.network.apply(z), [z.shape[0], ...this.sampleShape]);
+  }
+
+  /** `count` generated samples, row-major [count, ...sampleShape]. */
   async generate(count: number, seed: number): Promise<Float32Array> {
-    const samples = tf.tidy(() => this.generator.mlp.apply(this.noise(count, seed)));
+    const samples = tf.tidy(() => this.generateTensor(this.noise(count, seed)));
     try {
       return (await samples.data()) as Float32Array;
     } finally {
@@ -174,7 +172,7 @@ export class GanModel {
     const made: tf.Tensor[] = [];
     for (const net of ['generator', 'discriminator'] as const) {
       const parts = this.network(net);
-      for (const { name, variable } of parts.mlp.variables) tensors.push({ name, tensor: variable });
+      for (const { name, variable } of parts.network.variables) tensors.push({ name, tensor: variable });
       const stableByEngine = new Map([...parts.engineNames].map(([stable, engine]) => [engine, stable]));
       // Adam's weights: [iterations, first moments…, second moments…], named
       // "<engine variable name>/m" and "…/v" after the names we applied gradients under.
@@ -204,7 +202,7 @@ export class GanModel {
     };
     for (const net of ['generator', 'discriminator'] as const) {
       const parts = this.network(net);
-      for (const { name, variable } of parts.mlp.variables) {
+      for (const { name, variable } of parts.network.variables) {
         const value = take(name);
         if (!tf.util.arraysEqual(value.shape, variable.shape)) {
           throw new Error(`checkpoint tensor "${name}" has shape [${value.shape}], the model has [${variable.shape}]`);
@@ -231,7 +229,7 @@ export class GanModel {
 
   dispose(): void {
     for (const parts of [this.generator, this.discriminator]) {
-      parts.mlp.dispose();
+      parts.network.dispose();
       parts.optimizer.dispose();
     }
   }

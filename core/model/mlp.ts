@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from '../util/seeded-random';
-import { dense } from './dense';
+import { dense, DENSE_KERNELS } from './dense';
+import type { NamedVariable, Network } from './network';
 
 export type Activation = 'relu' | 'leakyRelu';
 
@@ -11,18 +12,26 @@ export interface MlpSpec {
   activation: Activation;
 }
 
-/** One trainable tensor with its stable name (e.g. "generator/dense0/kernel"). */
-export interface NamedVariable {
-  name: string;
-  variable: tf.Variable;
+export { type NamedVariable } from './network';
+
+/** Kernels an MLP runs forward and backward. */
+export const MLP_KERNELS = [...DENSE_KERNELS, 'Relu', 'LeakyRelu', 'Reshape'] as const;
+
+/** Glorot uniform, seeded: the same seed gives the same initial weights. */
+export function glorotKernel(fanIn: number, fanOut: number, random: SeededRandom): tf.Variable {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  return tf.tidy(() => tf.variable(tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', random.nextSeed())));
+}
+
+export function zeroBias(size: number): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.zeros([size])));
 }
 
 /**
- * A multilayer perceptron held as plain variables, so the trainer can take gradients
- * with tf.variableGrads and plugins see them under stable names. tfjs variable names
- * are global to the engine, so the engine picks them and we keep our own names.
+ * A multilayer perceptron. It flattens each input sample, so it serves flat points
+ * and, as dense layers over the whole window, sequences ("dense over time").
  */
-export class Mlp {
+export class Mlp implements Network {
   readonly variables: NamedVariable[] = [];
 
   constructor(
@@ -32,18 +41,13 @@ export class Mlp {
   ) {
     const sizes = [spec.inputSize, ...spec.hiddenLayers, spec.outputSize];
     for (let index = 0; index < sizes.length - 1; index++) {
-      const [fanIn, fanOut] = [sizes[index], sizes[index + 1]];
-      // Glorot uniform, seeded: the same seed gives the same initial weights.
-      const limit = Math.sqrt(6 / (fanIn + fanOut));
-      const kernel = tf.tidy(() => tf.variable(tf.randomUniform([fanIn, fanOut], -limit, limit, 'float32', random.nextSeed())));
-      const bias = tf.tidy(() => tf.variable(tf.zeros([fanOut])));
-      this.variables.push({ name: `${networkName}/dense${index}/kernel`, variable: kernel });
-      this.variables.push({ name: `${networkName}/dense${index}/bias`, variable: bias });
+      this.variables.push({ name: `${networkName}/dense${index}/kernel`, variable: glorotKernel(sizes[index], sizes[index + 1], random) });
+      this.variables.push({ name: `${networkName}/dense${index}/bias`, variable: zeroBias(sizes[index + 1]) });
     }
   }
 
-  apply(input: tf.Tensor2D): tf.Tensor2D {
-    let activations = input;
+  apply(input: tf.Tensor): tf.Tensor2D {
+    let activations: tf.Tensor2D = input.rank === 2 ? (input as tf.Tensor2D) : tf.reshape(input, [input.shape[0], -1]);
     const layerCount = this.variables.length / 2;
     for (let index = 0; index < layerCount; index++) {
       const kernel = this.variables[2 * index].variable as tf.Variable<tf.Rank.R2>;

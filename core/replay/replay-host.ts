@@ -51,7 +51,7 @@ export class ReplayHost implements PluginHost {
     this.runId = started.runId;
     this.runDir = path.resolve(runDir);
     this.config = trainConfigSchema.parse({ ...started.config, plugins: [] });
-    this.dataset = createDataset(this.config.dataset);
+    this.dataset = createDataset(this.config);
     guardHookCatalog(this.hooks, (plugin, source, error) => this.recordFailure(plugin, source, error));
     this.events$ = pluginEventStream(this.subject, () => this.applyingPlugin, (plugin, error) => this.recordFailure(plugin, 'events$', error));
   }

@@ -9,7 +9,9 @@ import { describeError } from '../errors';
 import { EventLogWriter } from '../events/event-log-writer';
 import { readCheckpoint, readCheckpointMeta, writeCheckpoint } from '../checkpoint/checkpoint-files';
 import { EVENT_SCHEMA_VERSION, runEventSchema, toMeasured as measured, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
-import { modeMetrics } from '../metrics/mode-metrics';
+import { SampleEvaluator } from '../metrics/sample-evaluator';
+import { checkKernels } from '../model/check-kernels';
+import { modelKernels, resolveModelName } from '../model/build-networks';
 import { DISCRIMINATOR_SCALARS, GanModel, GENERATOR_SCALARS, type NamedGradients, type NetworkName } from '../model/gan-model';
 import { evolve, initialRunState, type RunState } from '../state/run-state';
 import { packageVersions } from '../util/package-versions';
@@ -72,13 +74,18 @@ export class Trainer implements PluginHost {
   /** Evaluation draws from its own stream, so evaluating more or less often never
    * changes the training trajectory. */
   private readonly evaluationRandom: SeededRandom;
+  private readonly sampleEvaluator: SampleEvaluator;
 
   constructor(options: TrainerOptions) {
     this.config = options.config;
     this.backend = options.backend;
     this.parentRunId = options.parentRunId;
     this.resumeFrom = options.resumeFrom;
-    this.dataset = createDataset(this.config.dataset);
+    this.dataset = createDataset(this.config);
+    // Before anything is written: a model the backend cannot train fails here, not mid-run.
+    const model = resolveModelName(this.config, this.dataset);
+    checkKernels(model, modelKernels[model], this.backend);
+    this.sampleEvaluator = new SampleEvaluator(this.dataset, { samples: this.config.evaluation.samples, discriminativeScore: this.config.evaluation.discriminativeScore, seed: this.config.seed });
     this.runId = options.runId ?? newRunId(this.config);
     this.runDir = path.resolve(this.config.out, this.runId);
     this.trainingRandom = new SeededRandom(this.config.seed);
@@ -125,7 +132,7 @@ export class Trainer implements PluginHost {
    */
   sampleGenerator(count: number, seed: number): Float32Array {
     const model = this.requireModel();
-    const samples = tf.tidy(() => model.generator.mlp.apply(model.noise(count, seed)));
+    const samples = tf.tidy(() => model.generateTensor(model.noise(count, seed)));
     try {
       return samples.dataSync() as Float32Array;
     } finally {
@@ -338,11 +345,7 @@ export class Trainer implements PluginHost {
     const model = this.requireModel();
     const sampleCount = this.config.evaluation.samples;
     const samples = await model.generate(sampleCount, random.nextSeed());
-    let metrics: EvaluationMetrics = {};
-    const { modes, modeStd } = this.dataset;
-    if (modes && modeStd !== undefined) {
-      metrics = { ...modeMetrics(samples, this.dataset.sampleShape[0], modes, modeStd) };
-    }
+    let metrics: EvaluationMetrics = await this.sampleEvaluator.evaluate(samples, sampleCount, this.currentStep);
     metrics = await this.hooks.evaluate.promise(metrics, { step: this.currentStep, state: this.runState, dataset: this.dataset, samples, sampleCount });
     const finiteOrNull: Record<string, number | null> = {};
     for (const [name, value] of Object.entries(metrics)) finiteOrNull[name] = value === null ? null : measured(value);

@@ -1,4 +1,4 @@
-import type { AnnotationQuery, Dashboard, DataQuery, DataSourceRef, Panel, VariableModel } from '@grafana/schema';
+import type { AnnotationQuery, Dashboard, DataQuery, DataSourceRef, Panel, RowPanel, VariableModel } from '@grafana/schema';
 
 /** The provisioned InfluxDB data source (dashboards/provisioning/datasources/influxdb.yml). */
 export const influxDataSource: DataSourceRef = { type: 'influxdb', uid: 'ganpipe-influxdb' };
@@ -34,6 +34,11 @@ export function timeSeriesPanel(id: number, title: string, gridPos: { x: number;
     },
     options: { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'none' } },
   };
+}
+
+/** A full-width row header that groups the panels below it. */
+export function rowPanel(id: number, title: string, y: number): RowPanel {
+  return { id, type: 'row', title, collapsed: false, gridPos: { x: 0, y, w: 24, h: 1 }, panels: [] };
 }
 
 /** A run picker filled from the runs InfluxDB knows (`SHOW TAG VALUES`). */

@@ -1,5 +1,5 @@
 import type { Dashboard } from '@grafana/schema';
-import { ganpipeDashboard, decisionAnnotation, influxQuery, runFilter, runVariable, timeSeriesPanel } from './building-blocks';
+import { ganpipeDashboard, decisionAnnotation, influxQuery, rowPanel, runFilter, runVariable, timeSeriesPanel } from './building-blocks';
 
 const where = runFilter('run');
 
@@ -34,5 +34,19 @@ export const trainingOverview: Dashboard = {
     timeSeriesPanel(6, 'Learning rates', { x: 12, y: 16 }, [
       influxQuery('A', `SELECT last("learningRate") FROM "updates" WHERE ${where} GROUP BY time($__interval), "network" fill(none)`, '$tag_network'),
     ]),
+    // Sequences and fields: the losses say little there, and samples can't be judged by eye.
+    rowPanel(7, 'Spatiotemporal quality (sequences and fields)', 24),
+    timeSeriesPanel(8, 'Distance to the real data: MMD', { x: 0, y: 25 }, [
+      influxQuery('A', `SELECT last("mmd") AS "MMD²" FROM "evaluation" WHERE ${where} GROUP BY time($__interval) fill(none)`),
+    ], { drawStyle: 'points', description: 'MMD² to a fixed real reference set, RBF kernel with the median-heuristic bandwidth (docs/metrics.md). 0 = same distribution; a climb from the run\'s best is the mmd-rise collapse signal.' }),
+    timeSeriesPanel(9, 'Discriminative score', { x: 12, y: 25 }, [
+      influxQuery('A', `SELECT last("discriminativeScore") AS "discriminative score" FROM "evaluation" WHERE ${where} GROUP BY time($__interval) fill(none)`),
+    ], { drawStyle: 'points', description: '|accuracy − 0.5| of a fresh classifier telling real from generated (TimeGAN). 0 = indistinguishable, 0.5 = always told apart.' }),
+    timeSeriesPanel(10, 'Temporal and spatial structure', { x: 0, y: 33 }, [
+      influxQuery('A', `SELECT last("acfDistance") AS "ACF distance", last("crossCorrelationDistance") AS "cross-correlation distance", last("psdDistance") AS "PSD distance", last("moransIDifference") AS "Moran's I difference" FROM "evaluation" WHERE ${where} GROUP BY time($__interval) fill(none)`),
+    ], { drawStyle: 'points', description: 'Autocorrelation, cross-correlation and spectrum distances over time; Moran\'s I difference for fields. All 0 when the generated data has the real structure.' }),
+    timeSeriesPanel(11, 'ACF distance per feature', { x: 12, y: 33 }, [
+      influxQuery('A', `SELECT last(/^acfDistance\\./) FROM "evaluation_extra" WHERE ${where} GROUP BY time($__interval) fill(none)`),
+    ], { drawStyle: 'points', description: 'Which feature\'s temporal structure the generator misses.' }),
   ],
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Dataset } from '../../core/data/dataset';
+import { sampleSize, type Dataset } from '../../core/data/dataset';
 import type { PluginFactory, PluginHost, TrainerPlugin } from '../../core/trainer/plugin';
 import { SeededRandom } from '../../core/util/seeded-random';
 import { parsePluginOptions } from '../plugin-options';
@@ -42,6 +42,15 @@ export const collapseDetectionOptionsSchema = z
       ])
       .default({}),
     nonFinite: z.boolean().default(true),
+    /**
+     * For datasets without modes (sequences, fields): MMD to the real reference set at an
+     * evaluation, over the lowest MMD the run has reached. A generator that collapses
+     * onto a few outputs moves away from the real distribution, so MMD climbs from its
+     * best. Read from eval.completed, so a replay recomputes it.
+     */
+    mmdRise: z
+      .union([z.object({ above: z.number().gt(1).default(3), confirmations: z.number().int().min(1).default(2) }).strict(), z.literal(false)])
+      .default({}),
     /**
      * warn: events only. stop: end the run (shouldStop) once a collapse is detected.
      * rollback: restore the last checkpoint taken before the onset (needs the
@@ -102,6 +111,17 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
     let vanishingSteps = 0;
     let lastDiscriminatorLoss = NaN;
     let lastDriftCheckStep = -1;
+    // Evaluation-based signals, from the stream.
+    let lowestMmd = Infinity;
+    trainer.events$.subscribe((event) => {
+      if (event.type !== 'eval.completed' || !options.mmdRise) return;
+      const mmd = event.metrics.mmd;
+      if (mmd === undefined) return;
+      if (mmd !== null && mmd < lowestMmd) lowestMmd = mmd;
+      if (event.step <= options.warmupSteps || !(lowestMmd > 0)) return;
+      observe(monitor('mmd-rise', options.mmdRise.above, 'above', options.mmdRise.confirmations), mmd === null ? NaN : mmd / lowestMmd);
+    });
+
     trainer.events$.subscribe((event) => {
       if (event.type !== 'discriminator.stepped' && event.type !== 'generator.stepped') return;
       if (options.nonFinite) observe(monitor('non-finite', 0, 'above', 1), event.loss === null || event.gradNorm === null ? NaN : 0);
@@ -133,11 +153,11 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
     trainer.hooks.runStart.tap(COLLAPSE_DETECTION, (run) => void (dataset = run.dataset));
     const checkSamples = (step: number) => {
       if (step <= options.warmupSteps || step % options.checkEvery !== 0 || !dataset) return;
-      const dimension = dataset.sampleShape.reduce((product, size) => product * size, 1);
+      const dimension = sampleSize(dataset);
       const generated = trainer.sampleGenerator(options.sampleSize, random.nextSeed());
       if (options.diversityRatio) observe(monitor('diversity-ratio', options.diversityRatio.below, 'below'), diversityRatio(generated, dataset.sample(options.sampleSize, random), dimension));
-      if (dataset.modes && dataset.modeStd !== undefined && (options.modeCoverage || options.modeEntropy)) {
-        const { coverage, entropy } = modeCoverageAndEntropy(generated, dimension, dataset.modes, dataset.modeStd);
+      if (dataset.assignModes && dataset.modeCount && (options.modeCoverage || options.modeEntropy)) {
+        const { coverage, entropy } = modeCoverageAndEntropy(dataset.assignModes(generated, options.sampleSize), dataset.modeCount);
         if (options.modeCoverage) observe(monitor('mode-coverage', options.modeCoverage.below, 'below'), coverage);
         if (options.modeEntropy) observe(monitor('mode-entropy', options.modeEntropy.below, 'below'), entropy);
       }

@@ -1,4 +1,5 @@
-import { nearestModeHistogram } from '../../core/metrics/mode-metrics';
+import type { ModeAssignment } from '../../core/data/dataset';
+import { modeHistogram } from '../../core/metrics/mode-metrics';
 
 /** Mean Euclidean distance over all pairs of rows of a row-major [n, dimension] array. */
 export function meanPairwiseDistance(samples: Float32Array, dimension: number): number {
@@ -33,8 +34,8 @@ export function diversityRatio(generated: Float32Array, real: Float32Array, dime
  * coverage = share of modes that are the nearest of at least `minShare` of the
  * samples' expected share (1/K); entropy = −Σ p log p / log K, in [0, 1].
  */
-export function modeCoverageAndEntropy(samples: Float32Array, dimension: number, modes: readonly (readonly number[])[], modeStd: number, minShare = 0.1): { coverage: number; entropy: number } {
-  const { nearestCounts } = nearestModeHistogram(samples, dimension, modes, modeStd);
+export function modeCoverageAndEntropy(assignment: ModeAssignment, modeCount: number, minShare = 0.1): { coverage: number; entropy: number } {
+  const { nearestCounts } = modeHistogram(assignment, modeCount);
   const assigned = nearestCounts.reduce((sum, count) => sum + count, 0);
   if (assigned === 0) return { coverage: 0, entropy: 0 };
   let entropy = 0;
@@ -43,8 +44,8 @@ export function modeCoverageAndEntropy(samples: Float32Array, dimension: number,
     const p = count / assigned;
     entropy -= p * Math.log(p);
   }
-  const covered = nearestCounts.filter((count) => count / assigned >= minShare / modes.length).length;
-  return { coverage: covered / modes.length, entropy: modes.length > 1 ? entropy / Math.log(modes.length) : 1 };
+  const covered = nearestCounts.filter((count) => count / assigned >= minShare / modeCount).length;
+  return { coverage: covered / modeCount, entropy: modeCount > 1 ? entropy / Math.log(modeCount) : 1 };
 }
 
 /**

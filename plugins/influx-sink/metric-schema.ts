@@ -26,7 +26,20 @@ export const metricSchema: ISchemaOptions[] = [
   {
     measurement: MEASUREMENTS.evaluation,
     tags: ['run', 'dataset'],
-    fields: { modesCovered: FieldType.INTEGER, highQualityFraction: FieldType.FLOAT, reverseKL: FieldType.FLOAT, step: FieldType.INTEGER },
+    fields: {
+      modesCovered: FieldType.INTEGER,
+      highQualityFraction: FieldType.FLOAT,
+      reverseKL: FieldType.FLOAT,
+      step: FieldType.INTEGER,
+      // Sequences and fields (docs/metrics.md); per-feature ones go to evaluation_extra.
+      mmd: FieldType.FLOAT,
+      mmdBandwidth: FieldType.FLOAT,
+      acfDistance: FieldType.FLOAT,
+      crossCorrelationDistance: FieldType.FLOAT,
+      psdDistance: FieldType.FLOAT,
+      moransIDifference: FieldType.FLOAT,
+      discriminativeScore: FieldType.FLOAT,
+    },
   },
   { measurement: MEASUREMENTS.schedule, tags: ['run', 'dataset'], fields: { d: FieldType.INTEGER, g: FieldType.INTEGER } },
   {
@@ -48,7 +61,7 @@ export const metricSchema: ISchemaOptions[] = [
   { measurement: MEASUREMENTS.sink, tags: ['run'], fields: { backlog: FieldType.INTEGER, dropped: FieldType.INTEGER, written: FieldType.INTEGER, refused: FieldType.INTEGER } },
 ];
 
-const BUILT_IN_EVALUATION_METRICS = new Set(['modesCovered', 'highQualityFraction', 'reverseKL']);
+const BUILT_IN_EVALUATION_METRICS = new Set(Object.keys(metricSchema.find((schema) => schema.measurement === MEASUREMENTS.evaluation)!.fields).filter((field) => field !== 'step'));
 const DECISION_TYPES = new Set(['schedule.changed', 'collapse.suspected', 'collapse.detected', 'collapse.recovered', 'collapse.rolledBack', 'checkpoint.restored', 'plugin.failed']);
 
 export interface RunTags {

@@ -1,0 +1,42 @@
+import type { DatasetName } from '../data/datasets';
+
+type Settings = Record<string, unknown>;
+
+const sequenceDefaults: Settings = {
+  latentDim: 16,
+  batchSize: 128,
+  // Pairwise metrics (MMD) cost O(samples²): 1,000 keeps an evaluation under a second.
+  evaluation: { every: 500, samples: 1000 },
+};
+
+/**
+ * Settings that differ by dataset, applied under whatever a config or flag sets: the
+ * 2-D mixtures train on a 2-D latent with large batches (PacGAN's setup); sequences
+ * need more latent dimensions; fields are costly per sample, so their batches are small.
+ */
+export const datasetDefaults: Partial<Record<DatasetName, Settings>> = {
+  sines: sequenceDefaults,
+  'seattle-weather': sequenceDefaults,
+  csv: sequenceDefaults,
+  blobs: {
+    latentDim: 16,
+    batchSize: 32,
+    steps: 1500,
+    generator: { hiddenLayers: [128] },
+    evaluation: { every: 250, samples: 400 },
+  },
+};
+
+const isPlainObject = (value: unknown): value is Settings => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The input with its dataset's defaults filled in underneath (nested sections merged key by key). */
+export function withDatasetDefaults(input: unknown): unknown {
+  if (!isPlainObject(input)) return input;
+  const defaults = datasetDefaults[(input.dataset ?? 'ring8') as DatasetName];
+  if (!defaults) return input;
+  const merged: Settings = { ...defaults };
+  for (const [key, value] of Object.entries(input)) {
+    merged[key] = isPlainObject(value) && isPlainObject(defaults[key]) ? { ...(defaults[key] as Settings), ...value } : value;
+  }
+  return merged;
+}

@@ -1,0 +1,37 @@
+import type { TrainConfig } from '../config/train-config';
+import { sampleSize, type Dataset } from '../data/dataset';
+import { GanpipeError } from '../errors';
+import type { SeededRandom } from '../util/seeded-random';
+import { FIELD_NETWORK_KERNELS, FieldDiscriminator, FieldGenerator, type FieldShape } from './field-networks';
+import { Mlp, MLP_KERNELS } from './mlp';
+import type { Network } from './network';
+
+export type ModelName = 'mlp' | 'conv3d';
+
+/** `auto`: 3-D convolutions for fields, an MLP (dense over the whole window) otherwise. */
+export function resolveModelName(config: Pick<TrainConfig, 'model'>, dataset: Dataset): ModelName {
+  const model = config.model === 'auto' ? (dataset.kind === 'field' ? 'conv3d' : 'mlp') : config.model;
+  if (model === 'conv3d' && dataset.kind !== 'field') {
+    throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: model: "conv3d" needs a field dataset (frames × height × width); ${dataset.name} is a ${dataset.kind} dataset (use "mlp" or "auto")`);
+  }
+  return model;
+}
+
+/** The kernels training a model runs besides the GAN loss's elementwise ones. */
+export const modelKernels: Record<ModelName, readonly string[]> = { mlp: MLP_KERNELS, conv3d: FIELD_NETWORK_KERNELS };
+
+/** G and D for a dataset. The same seed gives the same initial weights. */
+export function buildNetworks(model: ModelName, config: TrainConfig, dataset: Dataset, random: SeededRandom): { generator: Network; discriminator: Network } {
+  if (model === 'conv3d') {
+    const shape = dataset.sampleShape as unknown as FieldShape;
+    const { discriminatorChannels, generatorChannels } = config.conv3d;
+    // G first: the order in which the random stream is consumed is part of a run's identity.
+    const generator = new FieldGenerator('generator', config.latentDim, shape, config.generator.hiddenLayers[0], generatorChannels, random);
+    const discriminator = new FieldDiscriminator('discriminator', shape, discriminatorChannels, random);
+    return { generator, discriminator };
+  }
+  const dimension = sampleSize(dataset);
+  const generator = new Mlp('generator', { inputSize: config.latentDim, hiddenLayers: config.generator.hiddenLayers, outputSize: dimension, activation: 'relu' }, random);
+  const discriminator = new Mlp('discriminator', { inputSize: dimension, hiddenLayers: config.discriminator.hiddenLayers, outputSize: 1, activation: 'leakyRelu' }, random);
+  return { generator, discriminator };
+}

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readEventLog } from '../core/events/event-log-reader';
+import type { EventOfType } from '../core/events/run-event';
 import { CollapseDetectionPlugin } from '../plugins/collapse-detection';
 import { SignalMonitor } from '../plugins/collapse-detection/signal-monitor';
 import { assignToNearestMode } from '../core/metrics/mode-metrics';
@@ -95,6 +96,23 @@ test('in a run: non-finite losses are detected at once, even during warm-up', as
   const detected = readEventLog(trainer.runDir, { strict: true }).events.filter((event) => event.type === 'collapse.detected');
   assert.equal(detected.length, 1);
   assert.ok(detected[0].type === 'collapse.detected' && detected[0].signal === 'non-finite' && detected[0].value === null && detected[0].step === 3);
+});
+
+test('in a run without modes: MMD climbing from its best is suspected, then detected, from eval.completed', async () => {
+  // Scripted MMD at the evaluations of steps 2, 4, …, 10, through the evaluate hook (as a metric plugin would).
+  const scripted = [0.2, 0.1, 0.25, 0.35, 0.5];
+  const scriptMmd = { name: 'scripted-mmd', apply: (trainer: import('../core/trainer/plugin').PluginHost) => trainer.hooks.evaluate.tap('scripted-mmd', (metrics, { step }) => ({ ...metrics, mmd: scripted[step / 2 - 1] })) };
+  const detector = new CollapseDetectionPlugin({ warmupSteps: 0, checkEvery: 1000, diversityRatio: false, drift: false, vanishingGradients: false, action: 'warn' });
+  const trainer = await createTestTrainer({ dataset: 'sines', steps: 10, batchSize: 16, evaluation: { every: 2, samples: 50, discriminativeScore: false }, plugins: [] }, [scriptMmd, detector]);
+  await trainer.run();
+  const decisions = readEventLog(trainer.runDir, { strict: true }).events.filter(
+    (event): event is EventOfType<'collapse.suspected' | 'collapse.detected' | 'collapse.recovered'> => event.type === 'collapse.suspected' || event.type === 'collapse.detected' || event.type === 'collapse.recovered',
+  );
+  // Lowest 0.1 at step 4; 0.25/0.1 = 2.5 is within 3; 0.35/0.1 = 3.5 and 0.5/0.1 = 5 are not.
+  assert.deepEqual(
+    decisions.map((event) => [event.type, event.step, event.signal, Number(event.value?.toFixed(6)), event.threshold]),
+    [['collapse.suspected', 8, 'mmd-rise', 3.5, 3], ['collapse.detected', 10, 'mmd-rise', 5, 3]],
+  );
 });
 
 test('bad options are refused with the field named', () => {

@@ -11,6 +11,11 @@ const positiveInt = (max: number) => z.number().int().min(1).max(max);
 const networkConfig = (defaults: { hiddenLayers: number[]; learningRate: number }) =>
   z
     .object({
+      /**
+       * Sequences only, G only: output the weights of this many smooth cosines per feature
+       * instead of every step (core/model/time-basis-generator.ts); false: every step.
+       */
+      timeBasis: z.union([z.object({ kind: z.literal('cosine'), size: positiveInt(4096) }).strict(), z.literal(false)]).default(false),
       hiddenLayers: z.array(positiveInt(8192)).min(1).max(32).default(defaults.hiddenLayers),
       learningRate: z.number().gt(0).max(10).default(defaults.learningRate),
       /** Adam's β1; 0.5 as in DCGAN, since the default 0.9 makes GANs oscillate. */
@@ -41,6 +46,7 @@ const csvConfig = z
     window: z.number().int().min(2).max(100_000).default(24),
     stride: positiveInt(100_000).default(1),
     heldOutFraction: z.number().gt(0).lt(1).default(0.2),
+    splitSeed: z.number().int().min(0).max(0xffffffff).default(0),
   })
   .strict();
 

@@ -102,6 +102,7 @@ export function loadCsvWindows(options: CsvWindowsOptions): CsvWindowsDataset {
   return {
     name: options.name ?? path.basename(file),
     kind: 'sequence',
+    valueRange: [0, 1],
     sampleShape: [window, featureCount],
     featureNames: [...featureColumns],
     normalisation,

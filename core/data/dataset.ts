@@ -24,6 +24,12 @@ export interface Dataset {
   readonly kind: SampleKind;
   /** Shape of one sample (without the batch dimension). */
   readonly sampleShape: readonly number[];
+  /**
+   * Set when every real value lies in [low, high] by construction (data min–max
+   * normalised to [0, 1]): G's output is then squashed into it with a sigmoid, as
+   * TimeGAN's generator does, so a classifier cannot tell samples apart by range alone.
+   */
+  readonly valueRange?: readonly [low: number, high: number];
   /** Names of the features of a sequence (its last axis), for per-feature metrics. */
   readonly featureNames?: readonly string[];
   /** Centres of the true modes of a Gaussian mixture (ring8, grid25). */

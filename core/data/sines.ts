@@ -51,6 +51,7 @@ export function sines(options: SinesOptions = {}): Dataset {
   return {
     name: 'sines',
     kind: 'sequence',
+    valueRange: [0, 1],
     sampleShape: [length, features],
     featureNames: Array.from({ length: features }, (_, feature) => `sine${feature}`),
     sample: drawSines,

@@ -5,6 +5,7 @@ import type { SeededRandom } from '../util/seeded-random';
 import { FIELD_NETWORK_KERNELS, FieldDiscriminator, FieldGenerator, type FieldShape } from './field-networks';
 import { Mlp, MLP_KERNELS } from './mlp';
 import type { Network } from './network';
+import { TIME_BASIS_KERNELS, TimeBasisGenerator } from './time-basis-generator';
 
 export type ModelName = 'mlp' | 'conv3d';
 
@@ -18,7 +19,7 @@ export function resolveModelName(config: Pick<TrainConfig, 'model'>, dataset: Da
 }
 
 /** The kernels training a model runs besides the GAN loss's elementwise ones. */
-export const modelKernels: Record<ModelName, readonly string[]> = { mlp: MLP_KERNELS, conv3d: FIELD_NETWORK_KERNELS };
+export const modelKernels: Record<ModelName, readonly string[]> = { mlp: [...MLP_KERNELS, ...TIME_BASIS_KERNELS], conv3d: FIELD_NETWORK_KERNELS };
 
 /** G and D for a dataset. The same seed gives the same initial weights. */
 export function buildNetworks(model: ModelName, config: TrainConfig, dataset: Dataset, random: SeededRandom): { generator: Network; discriminator: Network } {
@@ -31,6 +32,14 @@ export function buildNetworks(model: ModelName, config: TrainConfig, dataset: Da
     return { generator, discriminator };
   }
   const dimension = sampleSize(dataset);
+  const timeBasis = dataset.kind === 'sequence' ? config.generator.timeBasis : false;
+  if (timeBasis) {
+    const [length, features] = dataset.sampleShape;
+    if (timeBasis.size > length) throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: generator.timeBasis.size: ${timeBasis.size} cosines for windows of ${length} steps; at most ${length}`);
+    const coefficients = new Mlp('generator', { inputSize: config.latentDim, hiddenLayers: config.generator.hiddenLayers, outputSize: timeBasis.size * features, activation: 'relu' }, random);
+    const discriminator = new Mlp('discriminator', { inputSize: dimension, hiddenLayers: config.discriminator.hiddenLayers, outputSize: 1, activation: 'leakyRelu' }, random);
+    return { generator: new TimeBasisGenerator(coefficients, length, features, timeBasis.size), discriminator };
+  }
   const generator = new Mlp('generator', { inputSize: config.latentDim, hiddenLayers: config.generator.hiddenLayers, outputSize: dimension, activation: 'relu' }, random);
   const discriminator = new Mlp('discriminator', { inputSize: dimension, hiddenLayers: config.discriminator.hiddenLayers, outputSize: 1, activation: 'leakyRelu' }, random);
   return { generator, discriminator };

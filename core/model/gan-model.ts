@@ -51,6 +51,7 @@ export class GanModel {
   readonly discriminator: NetworkParts;
   readonly modelName: ModelName;
   private readonly sampleShape: number[];
+  private readonly valueRange?: readonly [number, number];
 
   constructor(
     private readonly config: TrainConfig,
@@ -59,6 +60,7 @@ export class GanModel {
   ) {
     this.modelName = resolveModelName(config, dataset);
     this.sampleShape = [...dataset.sampleShape];
+    this.valueRange = dataset.valueRange;
     const networks = buildNetworks(this.modelName, config, dataset, random);
     const build = (network: Network, net: TrainConfig['generator']): NetworkParts => ({
       network,
@@ -149,7 +151,12 @@ export class GanModel {
 
   /** G's output for latent vectors z, shaped [n, ...sampleShape]. */
   generateTensor(z: tf.Tensor2D): tf.Tensor {
-    return tf.reshape(this.generator.network.apply(z), [z.shape[0], ...this.sampleShape]);
+    let output = this.generator.network.apply(z);
+    if (this.valueRange) {
+      const [low, high] = this.valueRange;
+      output = tf.add(tf.mul(tf.sigmoid(output), high - low), low);
+    }
+    return tf.reshape(output, [z.shape[0], ...this.sampleShape]);
   }
 
   /** `count` generated samples, row-major [count, ...sampleShape]. */

@@ -60,3 +60,15 @@ test('the kernel check names the missing kernel and the backends that have it', 
     (error: unknown) => isGanpipeError(error) && error.code === 'GANPIPE_MODEL_UNSUPPORTED' && /backend wasm has no Conv2DBackpropFilter kernel/.test(error.message) && /--backend cpu/.test(error.message),
   );
 });
+
+test('bilinear ×2 upsampling: half-pixel centres, clamped edges, rows summing to one', async () => {
+  const { bilinearUpsampling } = await import('../core/model/field-networks');
+  // Source cells 0 and 1 → targets at source positions −0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1).
+  assert.deepEqual([...bilinearUpsampling(2)], [1, 0.75, 0.25, 0, 0, 0.25, 0.75, 1]);
+  const matrix = bilinearUpsampling(8);
+  for (let target = 0; target < 16; target++) {
+    let sum = 0;
+    for (let source = 0; source < 8; source++) sum += matrix[source * 16 + target];
+    assert.ok(Math.abs(sum - 1) < 1e-6, `target ${target} weights sum to ${sum}`);
+  }
+});

@@ -31,7 +31,6 @@ export const datasetDefaults: Partial<Record<DatasetName, Settings>> = {
     batchSize: 32,
     steps: 1500,
     generator: { hiddenLayers: [128] },
-    conv3d: { discriminatorChannels: [4, 8] },
     evaluation: { every: 250, samples: 400 },
   },
 };

@@ -64,7 +64,7 @@ const trainConfigObject = z
     conv3d: z
       .object({
         discriminatorChannels: z.tuple([positiveInt(256), positiveInt(256)]).default([8, 16]),
-        generatorChannels: positiveInt(256).default(2),
+        generatorChannels: positiveInt(256).default(4),
       })
       .strict()
       .default({}),

@@ -9,7 +9,8 @@ import { SeededRandom } from '../util/seeded-random';
  * and report how far its held-out accuracy is from a coin toss. 0 = the classifier found
  * nothing to tell them apart; 0.5 = it always can.
  *
- * TimeGAN's classifier is a 2-layer GRU over the sequence; ours is a one-hidden-layer MLP
+ * TimeGAN's classifier is a one-layer GRU of ⌊F/2⌋ units over the sequence
+ * (timegan-discriminative-score.ts reproduces it); ours is a one-hidden-layer MLP
  * over the flattened sample, which works for sequences and fields alike and costs
  * milliseconds. Figures are comparable with the paper's only loosely.
  */

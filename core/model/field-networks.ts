@@ -106,14 +106,43 @@ export class FieldDiscriminator implements Network {
 }
 
 /**
- * G for fields: z → dense (hidden units, ReLU) → dense to every cell of every frame
- * with c channels (ReLU) → one 3×3×3 convolution to the field. The convolution spans
- * neighbouring frames, so G draws a moving object as one thing, not frame by frame;
- * the dense layer in front of it is cheap where a second convolution is not.
+ * Bilinear ×2 upsampling of a size-cell axis as a [size, 2·size] matrix (half-pixel
+ * centres, edges clamped, as tf.image.resizeBilinear with halfPixelCenters).
+ */
+export function bilinearUpsampling(size: number): Float32Array {
+  const matrix = new Float32Array(size * 2 * size);
+  for (let target = 0; target < 2 * size; target++) {
+    const position = Math.min(Math.max((target + 0.5) / 2 - 0.5, 0), size - 1);
+    const below = Math.floor(position);
+    const above = Math.min(below + 1, size - 1);
+    const weight = position - below;
+    matrix[below * 2 * size + target] += 1 - weight;
+    matrix[above * 2 * size + target] += weight;
+  }
+  return matrix;
+}
+
+/** The Kronecker product of two row-major matrices [a, b] ⊗ [c, d] → [a·c, b·d]. */
+function kronecker(left: Float32Array, [a, b]: [number, number], right: Float32Array, [c, d]: [number, number]): Float32Array {
+  const product = new Float32Array(a * c * b * d);
+  for (let i = 0; i < a; i++) for (let j = 0; j < b; j++) for (let k = 0; k < c; k++) for (let l = 0; l < d; l++) product[(i * c + k) * (b * d) + j * d + l] = left[i * b + j] * right[k * d + l];
+  return product;
+}
+
+/**
+ * G for fields: z → dense (hidden units, ReLU) → dense to every frame at half the
+ * height and width with c channels (ReLU) → one 3×3×3 convolution to one channel →
+ * bilinear ×2 upsampling in space. The convolution spans neighbouring frames, so G
+ * draws a moving object as one thing, not frame by frame. Why half resolution and
+ * upsampling: a dense layer that writes every cell on its own leaves cell-to-cell
+ * noise that real fields (smooth blobs on a flat background) never have, and the
+ * convolution costs a quarter as much there. The upsampling is a fixed matMul
+ * ([h·w] → [2h·2w]), fast on wasm, with no Tile or resize gradient kernels needed.
  */
 export class FieldGenerator implements Network {
   readonly variables: NamedVariable[];
   private readonly layers: Layer[];
+  private readonly upsampling: tf.Tensor2D;
 
   constructor(
     readonly networkName: string,
@@ -128,10 +157,12 @@ export class FieldGenerator implements Network {
     const variables = new LayerVariables(networkName);
     this.layers = [
       variables.dense('dense0', latentDim, hiddenUnits, random),
-      variables.dense('dense1', hiddenUnits, frames * height * width * channels, random),
+      variables.dense('dense1', hiddenUnits, frames * (height / 2) * (width / 2) * channels, random),
       variables.conv3d('conv0', channels, 1, random),
     ];
     this.variables = variables.variables;
+    const [rows, columns] = [height / 2, width / 2];
+    this.upsampling = tf.tensor2d(kronecker(bilinearUpsampling(rows), [rows, height], bilinearUpsampling(columns), [columns, width]), [rows * columns, height * width]);
   }
 
   apply(z: tf.Tensor): tf.Tensor4D {
@@ -139,8 +170,9 @@ export class FieldGenerator implements Network {
     const [hidden, cells, output] = this.layers;
     const n = z.shape[0];
     const h = tf.relu(dense(z as tf.Tensor2D, hidden.kernel as tf.Tensor2D, hidden.bias));
-    const features = tf.reshape(tf.relu(dense(h, cells.kernel as tf.Tensor2D, cells.bias)), [n, frames, height, width, this.channels]) as tf.Tensor5D;
-    return tf.reshape(convolve(features, output), [n, frames, height, width]);
+    const coarse = tf.reshape(tf.relu(dense(h, cells.kernel as tf.Tensor2D, cells.bias)), [n, frames, height / 2, width / 2, this.channels]) as tf.Tensor5D;
+    const coarseField = tf.reshape(convolve(coarse, output), [n * frames, (height / 2) * (width / 2)]);
+    return tf.reshape(tf.matMul(coarseField, this.upsampling), [n, frames, height, width]);
   }
 
   trainableVariables(): tf.Variable[] {
@@ -149,5 +181,6 @@ export class FieldGenerator implements Network {
 
   dispose(): void {
     for (const { variable } of this.variables) variable.dispose();
+    this.upsampling.dispose();
   }
 }

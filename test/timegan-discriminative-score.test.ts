@@ -1,0 +1,147 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../core/backend/select-backend';
+import { gruLastState, sequenceBatch, timeganDiscriminativeScore } from '../core/metrics/timegan-discriminative-score';
+import { SeededRandom } from '../core/util/seeded-random';
+
+const length = 24;
+const features = 5;
+
+/**
+ * TimeGAN's sines (sine_data_generation): each feature of each sample is sin(ω t + φ)
+ * with ω, φ ~ U(0, 0.1), scaled to [0, 1]. Over 24 steps these mostly rise, so the same
+ * sequences reversed in time are clearly different; sinusoids with a phase uniform over a
+ * whole turn would not do for that test, as reversing one gives another of the same law.
+ */
+function sines(count: number, seed: number): Float32Array {
+  const random = new SeededRandom(seed);
+  const samples = new Float32Array(count * length * features);
+  for (let sample = 0; sample < count; sample++) {
+    for (let feature = 0; feature < features; feature++) {
+      const frequency = 0.1 * random.next();
+      const phase = 0.1 * random.next();
+      for (let time = 0; time < length; time++) {
+        samples[(sample * length + time) * features + feature] = (Math.sin(frequency * time + phase) + 1) / 2;
+      }
+    }
+  }
+  return samples;
+}
+
+function reversedInTime(samples: Float32Array): Float32Array {
+  const reversed = new Float32Array(samples.length);
+  for (let start = 0; start < samples.length; start += length * features) {
+    for (let time = 0; time < length; time++) {
+      const from = start + (length - 1 - time) * features;
+      reversed.set(samples.subarray(from, from + features), start + time * features);
+    }
+  }
+  return reversed;
+}
+
+test.before(async () => void (await selectBackend('wasm')));
+
+// 600 of TimeGAN's 2000 iterations keep each of these two tests to a few seconds on wasm;
+// the reversed sines are already told apart almost perfectly by then.
+test('two draws of TimeGAN sines: the GRU finds nothing to tell (score < 0.1); no tensor left behind', async () => {
+  const before = tf.memory().numTensors;
+  const result = await timeganDiscriminativeScore(sines(1000, 1), sines(1000, 2), length, features, { seed: 7, iterations: 600 });
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(result.testCount, 400);
+  assert.ok(result.score < 0.1, `score ${result.score}`);
+  assert.equal(result.score, Math.abs(result.testAccuracy - 0.5));
+});
+
+test('sines against the same sines reversed in time: told apart (score > 0.3); no tensor left behind', async () => {
+  const before = tf.memory().numTensors;
+  const result = await timeganDiscriminativeScore(sines(1000, 3), reversedInTime(sines(1000, 4)), length, features, { seed: 7, iterations: 600 });
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(result.score > 0.3, `score ${result.score}`);
+  // Right, not consistently wrong: |accuracy − 0.5| alone cannot tell the two apart.
+  assert.ok(result.testAccuracy > 0.8, `accuracy ${result.testAccuracy}`);
+});
+
+test('the same seed gives the same result; unequal counts are cut to the smaller and split 80/20', async () => {
+  // Sines against noisy sines, stopped while the classifier is half-trained, so that the
+  // accuracy depends on every minibatch drawn.
+  const real = sines(400, 5);
+  const noise = new SeededRandom(6);
+  const generated = sines(300, 6).map((value) => value + 0.3 * noise.nextNormal());
+  const options = { seed: 11, iterations: 200 };
+  const first = await timeganDiscriminativeScore(real, generated, length, features, options);
+  assert.deepEqual(await timeganDiscriminativeScore(real, generated, length, features, options), first);
+  assert.equal(first.testCount, 2 * 60); // 300 per class: ⌊300 · 0.8⌋ = 240 to train, 60 to test
+  assert.ok(first.testAccuracy > 0.55 && first.testAccuracy < 0.95, `accuracy ${first.testAccuracy}: not half-trained`);
+});
+
+test("the hand-written backward pass through time agrees with tfjs's autodiff of TF1's GRUCell", () => {
+  const samples = 6;
+  const steps = 5;
+  const inputs = 3;
+  const hidden = 2;
+  const random = new SeededRandom(21);
+  const normal = (shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b) }, () => random.nextNormal()), shape);
+  const data = Float32Array.from({ length: samples * steps * inputs }, () => random.next());
+  const before = tf.memory().numTensors;
+  tf.tidy(() => {
+    // TF's variables: gates/kernel [F + H, 2H] (columns r, u), gates/bias, candidate/kernel, candidate/bias.
+    const tfWeights = [normal([inputs + hidden, 2 * hidden]), normal([2 * hidden]), normal([inputs + hidden, hidden]), normal([hidden])];
+    const probe = normal([samples, hidden]);
+
+    // rnn_cell_impl.GRUCell.call, line by line, over x_t = data[:, t, :].
+    const tfCell = (gateKernel: tf.Tensor, gateBias: tf.Tensor, candidateKernel: tf.Tensor, candidateBias: tf.Tensor) => {
+      let state: tf.Tensor = tf.zeros([samples, hidden]);
+      for (let time = 0; time < steps; time++) {
+        const input = tf.tensor2d(Array.from({ length: samples * inputs }, (_, index) => data[(Math.floor(index / inputs) * steps + time) * inputs + (index % inputs)]), [samples, inputs]);
+        const [reset, update] = tf.split(tf.sigmoid(tf.add(tf.matMul(tf.concat([input, state], 1), gateKernel), gateBias)), 2, 1);
+        const candidate = tf.tanh(tf.add(tf.matMul(tf.concat([input, tf.mul(reset, state)], 1), candidateKernel), candidateBias));
+        state = tf.add(tf.mul(update, state), tf.mul(tf.sub(1, update), candidate));
+      }
+      return tf.sum(tf.mul(state, probe));
+    };
+    // The same variables cut as GruWeights documents.
+    const batch = sequenceBatch([{ samples: data, rows: Array.from({ length: samples }, (_, row) => row) }], steps, inputs);
+    const ours = (gateKernel: tf.Tensor, gateBias: tf.Tensor, candidateKernel: tf.Tensor, candidateBias: tf.Tensor) => {
+      const [gateInputRows, gateRecurrentRows] = tf.split(gateKernel, [inputs, hidden], 0);
+      const [resetInput, updateInput] = tf.split(tf.concat([gateInputRows, tf.reshape(gateBias, [1, 2 * hidden])], 0), 2, 1);
+      const [resetRecurrent, updateRecurrent] = tf.split(gateRecurrentRows, 2, 1);
+      const [candidateInputRows, candidateRecurrent] = tf.split(candidateKernel, [inputs, hidden], 0);
+      const candidateInput = tf.concat([candidateInputRows, tf.reshape(candidateBias, [1, hidden])], 0);
+      const lastState = gruLastState(batch, { resetInput, updateInput, candidateInput, resetRecurrent, updateRecurrent, candidateRecurrent });
+      return tf.sum(tf.mul(lastState, probe));
+    };
+
+    const expected = tf.valueAndGrads((...weights: tf.Tensor[]) => tfCell(weights[0], weights[1], weights[2], weights[3]) as tf.Scalar)(tfWeights);
+    const actual = tf.valueAndGrads((...weights: tf.Tensor[]) => ours(weights[0], weights[1], weights[2], weights[3]) as tf.Scalar)(tfWeights);
+    const close = (a: tf.Tensor, b: tf.Tensor, what: string) => {
+      const difference = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+      const scale = tf.max(tf.abs(b)).dataSync()[0];
+      assert.ok(difference <= 1e-5 * Math.max(1, scale), `${what}: differs by ${difference} (scale ${scale})`);
+    };
+    close(actual.value, expected.value, 'value');
+    ['gates/kernel', 'gates/bias', 'candidate/kernel', 'candidate/bias'].forEach((name, index) => close(actual.grads[index], expected.grads[index], `∂/∂${name}`));
+  });
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('a NaN or an infinity in either set gives NaN, never a reassuring 0', async () => {
+  const samples = sines(50, 9);
+  const broken = Float32Array.from(samples);
+  broken[17] = NaN;
+  assert.ok(Number.isNaN((await timeganDiscriminativeScore(samples, broken, length, features, { seed: 1 })).score));
+  broken[17] = Infinity;
+  assert.ok(Number.isNaN((await timeganDiscriminativeScore(broken, samples, length, features, { seed: 1 })).testAccuracy));
+});
+
+test('bad arguments are rejected before any tensor is made', async () => {
+  const samples = sines(20, 8);
+  const before = tf.memory().numTensors;
+  await assert.rejects(timeganDiscriminativeScore(samples, samples.subarray(1), length, features, { seed: 1 }), /not a whole number of samples/);
+  await assert.rejects(timeganDiscriminativeScore(samples, samples, length, features, { seed: 1, testFraction: 1 }), /testFraction/);
+  await assert.rejects(timeganDiscriminativeScore(samples.subarray(0, length * features), samples, length, features, { seed: 1 }), /no test or no training/);
+  await assert.rejects(timeganDiscriminativeScore(samples, samples, length, features, { seed: 1, hiddenUnits: 0 }), /hiddenUnits/);
+  await assert.rejects(timeganDiscriminativeScore(samples, samples, length, features, { seed: 1, iterations: 2.5 }), /iterations/);
+  await assert.rejects(timeganDiscriminativeScore(samples, samples, 0, features, { seed: 1 }), /length/);
+  assert.equal(tf.memory().numTensors, before);
+});

@@ -4,19 +4,7 @@
  * [count, length, features], time-major inside a sample.
  */
 
-function sequenceCount(samples: Float32Array, length: number, features: number, maxLag: number, name: string): number {
-  if (!Number.isInteger(length) || length < 2) throw new Error(`length must be an integer ≥ 2, got ${length}`);
-  if (!Number.isInteger(features) || features < 1) throw new Error(`features must be a positive integer, got ${features}`);
-  if (!Number.isInteger(maxLag) || maxLag < 1 || maxLag >= length) {
-    throw new Error(`maxLag must be an integer with 1 ≤ maxLag < length (${length}), got ${maxLag}`);
-  }
-  const sampleSize = length * features;
-  if (samples.length === 0) throw new Error(`${name} is empty`);
-  if (samples.length % sampleSize !== 0) {
-    throw new Error(`${name} has ${samples.length} values, not a whole number of sequences of ${length} × ${features}`);
-  }
-  return samples.length / sampleSize;
-}
+import { sequenceCount } from './sample-arguments';
 
 /**
  * The sample autocorrelation of each sequence's feature at lags 1…maxLag,
@@ -31,7 +19,10 @@ export function meanAutocorrelation(samples: Float32Array, length: number, featu
 
 /** `name` says which set a shape error is about. */
 function meanOverSequences(samples: Float32Array, length: number, features: number, maxLag: number, name: string): Float64Array {
-  const count = sequenceCount(samples, length, features, maxLag, name);
+  const count = sequenceCount(samples, length, features, name, 2);
+  if (!Number.isInteger(maxLag) || maxLag < 1 || maxLag >= length) {
+    throw new Error(`maxLag must be an integer with 1 ≤ maxLag < length (${length}), got ${maxLag}`);
+  }
   const sums = new Float64Array(features * maxLag);
   const deviations = new Float64Array(length);
   for (let sample = 0; sample < count; sample++) {

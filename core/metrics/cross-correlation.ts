@@ -4,16 +4,7 @@
  * [count, length, features], time-major inside a sample.
  */
 
-function sequenceCount(samples: Float32Array, length: number, features: number, name: string): number {
-  if (!Number.isInteger(length) || length < 2) throw new Error(`length must be an integer ≥ 2, got ${length}`);
-  if (!Number.isInteger(features) || features < 1) throw new Error(`features must be a positive integer, got ${features}`);
-  const sampleSize = length * features;
-  if (samples.length === 0) throw new Error(`${name} is empty`);
-  if (samples.length % sampleSize !== 0) {
-    throw new Error(`${name} has ${samples.length} values, not a whole number of sequences of ${length} × ${features}`);
-  }
-  return samples.length / sampleSize;
-}
+import { sequenceCount } from './sample-arguments';
 
 /**
  * The Pearson correlation over time between every pair of features within each sample,
@@ -28,7 +19,7 @@ export function meanCrossCorrelation(samples: Float32Array, length: number, feat
 
 /** `name` says which set a shape error is about. */
 function meanOverSequences(samples: Float32Array, length: number, features: number, name: string): Float64Array {
-  const count = sequenceCount(samples, length, features, name);
+  const count = sequenceCount(samples, length, features, name, 2);
   const sums = new Float64Array(features * features);
   const deviations = new Float64Array(length * features);
   const sumsOfSquares = new Float64Array(features);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs's gradients (tfjs-core's CommonJS bundle has none) and our BatchMatMul one.
 import '../model/plain-matmul-gradient';
 import { SeededRandom } from '../util/seeded-random';
+import { positiveInteger, rowCount } from './sample-arguments';
 
 /**
  * The "discriminative score" of TimeGAN (Yoon et al. 2019), defined in docs/metrics.md:
@@ -35,28 +36,9 @@ export interface DiscriminativeScore {
 
 const defaults = { hiddenUnits: 32, trainingSteps: 300, batchSize: 64, learningRate: 1e-3, testFraction: 0.2 };
 
-function rowCount(samples: Float32Array, dimension: number, name: string): number {
-  if (samples.length % dimension !== 0) {
-    throw new Error(`${name} has ${samples.length} values, not a whole number of rows of dimension ${dimension}`);
-  }
-  return samples.length / dimension;
-}
 
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
-  return value;
-}
 
 /** Fisher–Yates with our seeded generator, so the split depends on the seed alone. */
-function shuffledIndices(count: number, random: SeededRandom): Int32Array {
-  const indices = new Int32Array(count);
-  for (let index = 0; index < count; index++) indices[index] = index;
-  for (let index = count - 1; index > 0; index--) {
-    const other = random.nextInt(index + 1);
-    [indices[index], indices[other]] = [indices[other], indices[index]];
-  }
-  return indices;
-}
 
 /** Rows of `real` and `generated` stacked, real first, with labels 1 (real) and 0. */
 function stackRows(real: Float32Array, realRows: Int32Array, generated: Float32Array, generatedRows: Int32Array, dimension: number) {
@@ -129,8 +111,8 @@ export async function discriminativeScore(
   }
 
   const random = new SeededRandom(options.seed);
-  const realOrder = shuffledIndices(real.length / dimension, random).subarray(0, perClass);
-  const generatedOrder = shuffledIndices(generated.length / dimension, random).subarray(0, perClass);
+  const realOrder = random.permutation(real.length / dimension).subarray(0, perClass);
+  const generatedOrder = random.permutation(generated.length / dimension).subarray(0, perClass);
   const training = stackRows(real, realOrder.subarray(testPerClass), generated, generatedOrder.subarray(testPerClass), dimension);
   const test = stackRows(real, realOrder.subarray(0, testPerClass), generated, generatedOrder.subarray(0, testPerClass), dimension);
   standardise(training.inputs, test.inputs, dimension);
@@ -162,11 +144,11 @@ export async function discriminativeScore(
 
     // Epochs of a seeded permutation, cut into minibatches; a batch never straddles two epochs.
     const rowsPerBatch = Math.min(batchSize, trainingCount);
-    let epochOrder = shuffledIndices(trainingCount, random);
+    let epochOrder = random.permutation(trainingCount);
     let position = 0;
     for (let step = 0; step < trainingSteps; step++) {
       if (position + rowsPerBatch > trainingCount) {
-        epochOrder = shuffledIndices(trainingCount, random);
+        epochOrder = random.permutation(trainingCount);
         position = 0;
       }
       const batchRows = epochOrder.slice(position, position + rowsPerBatch);

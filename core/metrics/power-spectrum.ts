@@ -4,19 +4,10 @@
  * are [count, length, features], time-major inside a sample.
  */
 
+import { sequenceCount } from './sample-arguments';
 /** Added before taking log10, so an empty frequency bin gives a finite log (−8). */
 const LOG_FLOOR = 1e-8;
 
-function sequenceCount(samples: Float32Array, length: number, features: number, name: string): number {
-  if (!Number.isInteger(length) || length < 1) throw new Error(`length must be a positive integer, got ${length}`);
-  if (!Number.isInteger(features) || features < 1) throw new Error(`features must be a positive integer, got ${features}`);
-  const sampleSize = length * features;
-  if (samples.length === 0) throw new Error(`${name} is empty`);
-  if (samples.length % sampleSize !== 0) {
-    throw new Error(`${name} has ${samples.length} values, not a whole number of sequences of ${length} × ${features}`);
-  }
-  return samples.length / sampleSize;
-}
 
 /**
  * The periodogram P(k) = |Σ_t x_t e^{−2πi·k·t/L}|² / L for k = 0…⌊L/2⌋ of each feature,

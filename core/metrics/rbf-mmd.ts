@@ -4,13 +4,12 @@
  * Samples are rows of `dimension` values; the two sets may differ in size.
  */
 
+import { pairwiseDistances } from './pairwise-distances';
+import { positiveInteger, rowCount as checkedRowCount } from './sample-arguments';
+
 function rowCount(samples: Float32Array, dimension: number, name: string): number {
-  if (!Number.isInteger(dimension) || dimension < 1) throw new Error(`dimension must be a positive integer, got ${dimension}`);
-  if (samples.length === 0) throw new Error(`${name} is empty`);
-  if (samples.length % dimension !== 0) {
-    throw new Error(`${name} has ${samples.length} values, not a whole number of rows of dimension ${dimension}`);
-  }
-  return samples.length / dimension;
+  positiveInteger(dimension, 'dimension');
+  return checkedRowCount(samples, dimension, name);
 }
 
 /**
@@ -24,19 +23,7 @@ function rowCount(samples: Float32Array, dimension: number, name: string): numbe
 export function medianPairwiseDistance(samples: Float32Array, dimension: number): number {
   const count = rowCount(samples, dimension, 'samples');
   if (count < 2) throw new Error(`the median pairwise distance needs at least 2 samples, got ${count}`);
-  const distances = new Float64Array((count * (count - 1)) / 2);
-  let pair = 0;
-  for (let i = 0; i < count; i++) {
-    for (let j = i + 1; j < count; j++) {
-      let squared = 0;
-      for (let axis = 0; axis < dimension; axis++) {
-        const delta = samples[i * dimension + axis] - samples[j * dimension + axis];
-        squared += delta * delta;
-      }
-      distances[pair++] = Math.sqrt(squared);
-    }
-  }
-  distances.sort();
+  const distances = pairwiseDistances(samples, dimension).sort();
   const middle = distances.length >> 1;
   return distances.length % 2 === 1 ? distances[middle] : (distances[middle - 1] + distances[middle]) / 2;
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs's gradients (tfjs-core's CommonJS bundle has none) and our BatchMatMul one.
 import '../model/plain-matmul-gradient';
 import { SeededRandom } from '../util/seeded-random';
+import { positiveInteger, rowCount } from './sample-arguments';
 
 /**
  * The "discriminative score" exactly as TimeGAN's released code computes it
@@ -60,28 +61,9 @@ const defaults = { iterations: 2000, batchSize: 128, testFraction: 0.2 };
  */
 const adam = { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
-function sampleCount(samples: Float32Array, sampleSize: number, name: string): number {
-  if (samples.length % sampleSize !== 0) {
-    throw new Error(`${name} has ${samples.length} values, not a whole number of samples of length × features = ${sampleSize}`);
-  }
-  return samples.length / sampleSize;
-}
 
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
-  return value;
-}
 
 /** Fisher–Yates with our seeded generator, so the split depends on the seed alone. */
-function shuffledIndices(count: number, random: SeededRandom): Int32Array {
-  const indices = new Int32Array(count);
-  for (let index = 0; index < count; index++) indices[index] = index;
-  for (let index = count - 1; index > 0; index--) {
-    const other = random.nextInt(index + 1);
-    [indices[index], indices[other]] = [indices[other], indices[index]];
-  }
-  return indices;
-}
 
 /**
  * Shuffles the first `count` places of `pool` (a partial Fisher–Yates), which leaves there
@@ -274,8 +256,8 @@ export async function timeganDiscriminativeScore(
   if (!(testFraction > 0 && testFraction < 1)) throw new Error(`testFraction must be strictly between 0 and 1, got ${testFraction}`);
 
   const sampleSize = length * features;
-  const realCount = sampleCount(real, sampleSize, 'real');
-  const generatedCount = sampleCount(generated, sampleSize, 'generated');
+  const realCount = rowCount(real, sampleSize, 'real', `samples of length × features = ${sampleSize}`);
+  const generatedCount = rowCount(generated, sampleSize, 'generated', `samples of length × features = ${sampleSize}`);
   const perClass = Math.min(realCount, generatedCount);
   // train_test_divide: train_idx = idx[:int(no * train_rate)], the rest is the test.
   const trainPerClass = Math.floor(perClass * (1 - testFraction));
@@ -292,8 +274,8 @@ export async function timeganDiscriminativeScore(
 
   const random = new SeededRandom(options.seed);
   // Shuffled, then cut to perClass: a seeded random choice of the larger set.
-  const realOrder = shuffledIndices(realCount, random).subarray(0, perClass);
-  const generatedOrder = shuffledIndices(generatedCount, random).subarray(0, perClass);
+  const realOrder = random.permutation(realCount).subarray(0, perClass);
+  const generatedOrder = random.permutation(generatedCount).subarray(0, perClass);
   // The samples go in as they are, without standardisation: see the protocol above.
   const trainingReal = realOrder.slice(0, trainPerClass);
   const trainingGenerated = generatedOrder.slice(0, trainPerClass);

@@ -38,6 +38,17 @@ export class SeededRandom {
     return Math.floor(this.next() * 0x7fffffff);
   }
 
+  /** 0…count−1 in an order that depends on the seed alone (Fisher–Yates). */
+  permutation(count: number): Int32Array {
+    const indices = new Int32Array(count);
+    for (let index = 0; index < count; index++) indices[index] = index;
+    for (let index = count - 1; index > 0; index--) {
+      const other = this.nextInt(index + 1);
+      [indices[index], indices[other]] = [indices[other], indices[index]];
+    }
+    return indices;
+  }
+
   /** Standard normal, Box–Muller. */
   nextNormal(): number {
     const u = 1 - this.next();

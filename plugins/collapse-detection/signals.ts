@@ -1,22 +1,12 @@
 import type { ModeAssignment } from '../../core/data/dataset';
 import { modeHistogram } from '../../core/metrics/mode-metrics';
+import { pairwiseDistances } from '../../core/metrics/pairwise-distances';
 
 /** Mean Euclidean distance over all pairs of rows of a row-major [n, dimension] array. */
 export function meanPairwiseDistance(samples: Float32Array, dimension: number): number {
-  const count = samples.length / dimension;
-  if (count < 2) return NaN;
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    for (let j = i + 1; j < count; j++) {
-      let squared = 0;
-      for (let axis = 0; axis < dimension; axis++) {
-        const delta = samples[i * dimension + axis] - samples[j * dimension + axis];
-        squared += delta * delta;
-      }
-      total += Math.sqrt(squared);
-    }
-  }
-  return total / ((count * (count - 1)) / 2);
+  const distances = pairwiseDistances(samples, dimension);
+  if (distances.length === 0) return NaN;
+  return distances.reduce((sum, distance) => sum + distance, 0) / distances.length;
 }
 
 /**

@@ -7,7 +7,7 @@
  * delay (first collapse.detected minus onset) and the false alarms (detections in runs
  * with no onset).
  *
- *   npm run build && node dist/bench/collapse-detector.js [--seeds 4] [--steps 3000] [--concurrency 2]
+ *   npm run build && node dist/bench/collapse-detector.js [--seeds 4] [--steps 3000] [--concurrency 2] [--detector-options JSON]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,14 +16,16 @@ import { Command } from 'commander';
 import type { RunEvent } from '../core/events/run-event';
 import { runPool, runTraining } from './support/run-training';
 
-const detectorOnly = [{ name: 'collapse-detection', options: { action: 'warn' } }];
-
-export const conditions: Record<string, object> = {
-  plain: { plugins: detectorOnly },
-  'G learning rate ×10': { plugins: detectorOnly, generator: { learningRate: 1e-2 } },
-  '5 G updates per D update': { plugins: [...detectorOnly, { name: 'adaptive-ratio', options: { policy: 'fixed', d: 1, g: 5 } }] },
-  'starved D (hidden [8], lr ÷10)': { plugins: detectorOnly, discriminator: { hiddenLayers: [8], learningRate: 1e-4 } },
-};
+/** The conditions, with the detector (given options, in `warn` mode) as the only observer. */
+export function conditions(detectorOptions: object): Record<string, object> {
+  const detectorOnly = [{ name: 'collapse-detection', options: { ...detectorOptions, action: 'warn' } }];
+  return {
+    plain: { plugins: detectorOnly },
+    'G learning rate ×10': { plugins: detectorOnly, generator: { learningRate: 1e-2 } },
+    '5 G updates per D update': { plugins: [...detectorOnly, { name: 'adaptive-ratio', options: { policy: 'fixed', d: 1, g: 5 } }] },
+    'starved D (hidden [8], lr ÷10)': { plugins: detectorOnly, discriminator: { hiddenLayers: [8], learningRate: 1e-4 } },
+  };
+}
 
 const EVALUATE_EVERY = 100;
 
@@ -43,12 +45,14 @@ async function main() {
     .option('--seeds <n>', 'seeds per condition', '4')
     .option('--steps <n>', 'steps per run (ring8)', '3000')
     .option('--concurrency <n>', 'runs at once', String(os.cpus().length))
+    .option('--detector-options <json>', 'collapse-detection options other than its defaults (action is always warn)', '{}')
     .parse()
     .opts();
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ganpipe-detector-'));
   const seeds = Array.from({ length: Number(options.seeds) }, (_, index) => index + 1);
   const steps = Number(options.steps);
-  const jobs = Object.entries(conditions).flatMap(([condition, config]) =>
+  const detectorOptions = JSON.parse(options.detectorOptions as string);
+  const jobs = Object.entries(conditions(detectorOptions)).flatMap(([condition, config]) =>
     seeds.map((seed) => async () => {
       const events = await runTraining({ dataset: 'ring8', seed, steps, evaluation: { every: EVALUATE_EVERY }, ...config }, path.join(out, `${condition}-${seed}`.replace(/[^\w-]/g, '_')));
       process.stderr.write('.');
@@ -57,7 +61,7 @@ async function main() {
   );
   const results = await runPool(jobs, Number(options.concurrency));
   process.stderr.write('\n');
-  console.log(`ring8, ${steps} steps, evaluation every ${EVALUATE_EVERY} steps on 2,500 samples; detector defaults, action warn.\n`);
+  console.log(`ring8, ${steps} steps, evaluation every ${EVALUATE_EVERY} steps on 2,500 samples; detector options ${JSON.stringify(detectorOptions)} over its defaults, action warn.\n`);
   console.log('| condition | seed | onset (step) | first detection (step) | delay | signals | final modes |');
   console.log('|---|---|---|---|---|---|---|');
   let collapsed = 0;

@@ -16,12 +16,12 @@ export const collapseDetectionOptionsSchema = z
     checkEvery: z.number().int().min(1).default(50),
     sampleSize: z.number().int().min(2).max(10_000).default(512),
     /** Before this step only non-finite values are acted on: early training is supposed to move. */
-    warmupSteps: z.number().int().min(0).default(500),
+    warmupSteps: z.number().int().min(0).default(300),
     /** Consecutive checks past a threshold before suspected becomes detected. */
     confirmations: z.number().int().min(1).default(3),
     diversityRatio: below(0.5),
     modeCoverage: below(0.75),
-    modeEntropy: below(0.8),
+    modeEntropy: below(0.6),
     vanishingGradients: z
       .union([
         z.object({ generatorGradNormBelow: z.number().positive().default(1e-3), discriminatorLossBelow: z.number().positive().default(0.05), window: z.number().int().min(1).default(100) }).strict(),

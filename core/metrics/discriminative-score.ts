@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs's gradients (tfjs-core's CommonJS bundle has none) and our BatchMatMul one.
 import '../model/plain-matmul-gradient';
-import { SeededRandom } from '../util/seeded-random';
+import { splitRealAndGenerated } from './real-generated-split';
 import { positiveInteger, rowCount } from './sample-arguments';
 
 /**
@@ -97,22 +97,10 @@ export async function discriminativeScore(
   const testFraction = options.testFraction ?? defaults.testFraction;
   if (!(testFraction > 0 && testFraction < 1)) throw new Error(`testFraction must be strictly between 0 and 1, got ${testFraction}`);
 
-  const perClass = Math.min(rowCount(real, dimension, 'real'), rowCount(generated, dimension, 'generated'));
-  const testPerClass = Math.round(perClass * testFraction);
-  const trainPerClass = perClass - testPerClass;
-  if (testPerClass < 1 || trainPerClass < 1) {
-    throw new Error(`${perClass} samples per class leave no test or no training samples at testFraction ${testFraction}`);
-  }
-
-  // A NaN would train to NaN logits, every test sample would count as "generated", and
-  // the score would read 0, "indistinguishable": the opposite of the truth.
-  if (!real.every(Number.isFinite) || !generated.every(Number.isFinite)) {
-    return { score: NaN, testAccuracy: NaN, testCount: 2 * testPerClass };
-  }
-
-  const random = new SeededRandom(options.seed);
-  const realOrder = random.permutation(real.length / dimension).subarray(0, perClass);
-  const generatedOrder = random.permutation(generated.length / dimension).subarray(0, perClass);
+  const counts = { realCount: rowCount(real, dimension, 'real'), generatedCount: rowCount(generated, dimension, 'generated') };
+  const split = splitRealAndGenerated({ real, generated, ...counts }, testFraction, (perClass) => Math.round(perClass * testFraction), options.seed);
+  if (!split.finite) return { score: NaN, testAccuracy: NaN, testCount: 2 * split.testPerClass };
+  const { trainPerClass, testPerClass, realOrder, generatedOrder, random } = split;
   const training = stackRows(real, realOrder.subarray(testPerClass), generated, generatedOrder.subarray(testPerClass), dimension);
   const test = stackRows(real, realOrder.subarray(0, testPerClass), generated, generatedOrder.subarray(0, testPerClass), dimension);
   standardise(training.inputs, test.inputs, dimension);

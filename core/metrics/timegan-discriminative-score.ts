@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs's gradients (tfjs-core's CommonJS bundle has none) and our BatchMatMul one.
 import '../model/plain-matmul-gradient';
 import { SeededRandom } from '../util/seeded-random';
+import { splitRealAndGenerated } from './real-generated-split';
 import { positiveInteger, rowCount } from './sample-arguments';
 
 /**
@@ -258,24 +259,10 @@ export async function timeganDiscriminativeScore(
   const sampleSize = length * features;
   const realCount = rowCount(real, sampleSize, 'real', `samples of length × features = ${sampleSize}`);
   const generatedCount = rowCount(generated, sampleSize, 'generated', `samples of length × features = ${sampleSize}`);
-  const perClass = Math.min(realCount, generatedCount);
   // train_test_divide: train_idx = idx[:int(no * train_rate)], the rest is the test.
-  const trainPerClass = Math.floor(perClass * (1 - testFraction));
-  const testPerClass = perClass - trainPerClass;
-  if (testPerClass < 1 || trainPerClass < 1) {
-    throw new Error(`${perClass} samples per class leave no test or no training samples at testFraction ${testFraction}`);
-  }
-
-  // A NaN would train to NaN logits, every test sample would count as "generated", and
-  // the score would read 0, "indistinguishable": the opposite of the truth.
-  if (!real.every(Number.isFinite) || !generated.every(Number.isFinite)) {
-    return { score: NaN, testAccuracy: NaN, testCount: 2 * testPerClass };
-  }
-
-  const random = new SeededRandom(options.seed);
-  // Shuffled, then cut to perClass: a seeded random choice of the larger set.
-  const realOrder = random.permutation(realCount).subarray(0, perClass);
-  const generatedOrder = random.permutation(generatedCount).subarray(0, perClass);
+  const split = splitRealAndGenerated({ real, generated, realCount, generatedCount }, testFraction, (perClass) => perClass - Math.floor(perClass * (1 - testFraction)), options.seed);
+  if (!split.finite) return { score: NaN, testAccuracy: NaN, testCount: 2 * split.testPerClass };
+  const { trainPerClass, testPerClass, realOrder, generatedOrder, random } = split;
   // The samples go in as they are, without standardisation: see the protocol above.
   const trainingReal = realOrder.slice(0, trainPerClass);
   const trainingGenerated = generatedOrder.slice(0, trainPerClass);

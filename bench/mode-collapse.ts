@@ -4,7 +4,7 @@
  * Reports the final evaluation's modes covered (mean ± standard error), high-quality
  * share, reverse KL and wall time, next to PacGAN's Table 1 (Lin et al. 2018).
  *
- *   npm run build && node dist/bench/mode-collapse.js [--seeds 10] [--ring8-steps 3000] [--grid25-steps 3000] [--concurrency 2] [--results FILE]
+ *   npm run build && node dist/bench/mode-collapse.js [--seeds 10] [--ring8-steps 5000] [--grid25-steps 8000] [--concurrency 2] [--results FILE]
  *
  * Each finished run is appended to the results file (JSON lines) as it completes; a
  * rerun with the same file skips the runs already there, so an interrupted benchmark
@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import type { RunEvent } from '../core/events/run-event';
+import { datasetDefaults } from '../core/config/dataset-defaults';
 import { mean, standardError } from './support/statistics';
 import { runPool, runTraining } from './support/run-training';
 
@@ -46,8 +47,8 @@ function finalMetrics(events: RunEvent[]): { modesCovered: number; highQualityFr
 async function main() {
   const options = new Command()
     .option('--seeds <n>', 'seeds per setting', '10')
-    .option('--ring8-steps <n>', 'step budget on ring8', '3000')
-    .option('--grid25-steps <n>', 'step budget on grid25', '3000')
+    .option('--ring8-steps <n>', 'step budget on ring8 (default: the dataset default, what npm start runs)', String(datasetDefaults.ring8!.steps))
+    .option('--grid25-steps <n>', 'step budget on grid25 (default: the dataset default)', String(datasetDefaults.grid25!.steps))
     .option('--concurrency <n>', 'runs at once (one core each)', String(os.cpus().length))
     .option('--settings <list>', 'comma-separated plugin settings', Object.keys(pluginSettings).join(','))
     .option('--report-only', 'print the table from the results file without running anything')

@@ -8,22 +8,35 @@ export type BackendChoice = (typeof backendChoices)[number];
 
 const positiveInt = (max: number) => z.number().int().min(1).max(max);
 
-const networkConfig = (defaults: { hiddenLayers: number[]; learningRate: number }) =>
-  z
-    .object({
-      /**
-       * Sequences only, G only: output the weights of this many smooth cosines per feature
-       * instead of every step (core/model/time-basis-generator.ts); false: every step.
-       */
-      timeBasis: z.union([z.object({ kind: z.literal('cosine'), size: positiveInt(4096) }).strict(), z.literal(false)]).default(false),
-      hiddenLayers: z.array(positiveInt(8192)).min(1).max(32).default(defaults.hiddenLayers),
-      learningRate: z.number().gt(0).max(10).default(defaults.learningRate),
-      /** Adam's β1; 0.5 as in DCGAN, since the default 0.9 makes GANs oscillate. */
-      beta1: z.number().min(0).lt(1).default(0.5),
-      beta2: z.number().min(0).lt(1).default(0.999),
-    })
-    .strict()
-    .default({});
+/** What G and D share: layer sizes and Adam's settings. */
+const networkFields = (defaults: { hiddenLayers: number[]; learningRate: number }) => ({
+  hiddenLayers: z.array(positiveInt(8192)).min(1).max(32).default(defaults.hiddenLayers),
+  learningRate: z.number().gt(0).max(10).default(defaults.learningRate),
+  /** Adam's β1; 0.5 as in DCGAN, since the default 0.9 makes GANs oscillate. */
+  beta1: z.number().min(0).lt(1).default(0.5),
+  beta2: z.number().min(0).lt(1).default(0.999),
+});
+
+const generatorConfig = z
+  .object({
+    ...networkFields({ hiddenLayers: [128, 128], learningRate: 1e-3 }),
+    /**
+     * Sequences only: output the weights of this many smooth cosines per feature
+     * instead of every step (core/model/time-basis-generator.ts); false: every step.
+     */
+    timeBasis: z.union([z.object({ kind: z.literal('cosine'), size: positiveInt(4096) }).strict(), z.literal(false)]).default(false),
+  })
+  .strict()
+  .default({});
+
+const discriminatorConfig = z
+  .object({
+    ...networkFields({ hiddenLayers: [128, 128], learningRate: 1e-3 }),
+    /** γ of the R1 penalty γ/2·E‖∇ₓD(x)‖² on real samples (Mescheder et al. 2018); 0: off. */
+    r1Penalty: z.number().min(0).max(1e6).default(0),
+  })
+  .strict()
+  .default({});
 
 /** A plugin by built-in name or module path, with its options. */
 export const pluginReferenceSchema = z.union([
@@ -69,13 +82,29 @@ const trainConfigObject = z
       .strict()
       .default({}),
     steps: positiveInt(100_000_000).default(3000),
+    /**
+     * Both learning rates fall linearly from `startFraction` of the steps to `finalFactor`
+     * of themselves at the last step (false: constant). The rates plugins read and set are
+     * the undecayed ones; events record the rate applied.
+     */
+    learningRateDecay: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            startFraction: z.number().min(0).lt(1).default(0.5),
+            finalFactor: z.number().gt(0).max(1).default(0.01),
+          })
+          .strict(),
+      ])
+      .default(false),
     seed: z.number().int().min(0).max(0xffffffff).default(1),
     backend: z.enum(backendChoices).default('auto'),
     out: z.string().min(1).default('runs'),
     batchSize: positiveInt(65_536).default(256),
     latentDim: positiveInt(4096).default(2),
-    generator: networkConfig({ hiddenLayers: [128, 128], learningRate: 1e-3 }),
-    discriminator: networkConfig({ hiddenLayers: [128, 128], learningRate: 1e-3 }),
+    generator: generatorConfig,
+    discriminator: discriminatorConfig,
     evaluation: z
       .object({
         /** Evaluate every N steps (and always once at the end). */

@@ -30,6 +30,14 @@ export interface Dataset {
    * TimeGAN's generator does, so a classifier cannot tell samples apart by range alone.
    */
   readonly valueRange?: readonly [low: number, high: number];
+  /**
+   * Per-value mean and standard deviation of the real data, when known (the Gaussian
+   * mixtures). The model then trains in standardized units: D sees (x − mean) / std and
+   * G's output is scaled back. Adam moves each weight by about its learning rate per
+   * step whatever the data's scale, so without this G spends its budget growing its
+   * weights to grid25's range of ±4 (BENCHMARKS.md, mode collapse).
+   */
+  readonly standardization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
   /** Names of the features of a sequence (its last axis), for per-feature metrics. */
   readonly featureNames?: readonly string[];
   /** Centres of the true modes of a Gaussian mixture (ring8, grid25). */

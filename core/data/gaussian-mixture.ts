@@ -15,9 +15,13 @@ export function gaussianMixture(name: string, modes: number[][], modeStd: number
     }
     return values;
   };
+  // Moments of an equal-weight mixture: the modes' mean; their variance plus each mode's own.
+  const mean = Array.from({ length: dimension }, (_, axis) => modes.reduce((sum, mode) => sum + mode[axis], 0) / modes.length);
+  const std = mean.map((centre, axis) => Math.sqrt(modes.reduce((sum, mode) => sum + (mode[axis] - centre) ** 2, 0) / modes.length + modeStd ** 2));
   return {
     name,
     kind: 'points',
+    standardization: { mean, std },
     sampleShape: [dimension],
     modes,
     modeStd,

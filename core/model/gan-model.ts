@@ -2,12 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs's gradients (through tfjs-layers' bundle: tfjs-core's CommonJS bundle
 // registers none) and replaces BatchMatMul's with the fast one.
 import './plain-matmul-gradient';
+import './comparison-gradients';
 import type { TrainConfig } from '../config/train-config';
 import type { NamedTensor } from './named-tensor';
 import type { Dataset } from '../data/dataset';
 import { SeededRandom } from '../util/seeded-random';
 import { buildNetworks, resolveModelName, type ModelName } from './build-networks';
 import type { Network } from './network';
+import { learningRateFactor } from './learning-rate-decay';
 
 export type NetworkName = 'discriminator' | 'generator';
 
@@ -52,6 +54,10 @@ export class GanModel {
   readonly modelName: ModelName;
   private readonly sampleShape: number[];
   private readonly valueRange?: readonly [number, number];
+  /** The data's per-value mean and std as tensors, when the dataset declares them. */
+  private readonly standardization?: { mean: tf.Tensor; std: tf.Tensor };
+  /** The learning-rate decay's factor for the current step (learning-rate-decay.ts). */
+  private decayFactor = 1;
 
   constructor(
     private readonly config: TrainConfig,
@@ -61,8 +67,12 @@ export class GanModel {
     this.modelName = resolveModelName(config, dataset);
     this.sampleShape = [...dataset.sampleShape];
     this.valueRange = dataset.valueRange;
+    if (dataset.standardization) {
+      const { mean, std } = dataset.standardization;
+      this.standardization = { mean: tf.tensor(mean as number[], this.sampleShape), std: tf.tensor(std as number[], this.sampleShape) };
+    }
     const networks = buildNetworks(this.modelName, config, dataset, random);
-    const build = (network: Network, net: TrainConfig['generator']): NetworkParts => ({
+    const build = (network: Network, net: { learningRate: number; beta1: number; beta2: number }): NetworkParts => ({
       network,
       optimizer: tf.train.adam(net.learningRate, net.beta1, net.beta2),
       learningRate: net.learningRate,
@@ -81,11 +91,28 @@ export class GanModel {
     return new Map(this.network(name).network.variables.map(({ name: stable, variable }) => [stable, variable]));
   }
 
+  /** Sets a network's undecayed learning rate (what plugins and checkpoints deal in). */
   setLearningRate(name: NetworkName, learningRate: number): void {
     const parts = this.network(name);
     parts.learningRate = learningRate;
+    this.applyLearningRate(parts);
+  }
+
+  /** Applies the configured decay for `step` to both networks' learning rates. */
+  decayLearningRates(step: number): void {
+    this.decayFactor = learningRateFactor(this.config.learningRateDecay, step, this.config.steps);
+    this.applyLearningRate(this.generator);
+    this.applyLearningRate(this.discriminator);
+  }
+
+  /** The rate the optimizer applies now: the undecayed one times the decay factor. */
+  appliedLearningRate(name: NetworkName): number {
+    return this.network(name).learningRate * this.decayFactor;
+  }
+
+  private applyLearningRate(parts: NetworkParts): void {
     // AdamOptimizer reads this field on every applyGradients; tfjs has no setter.
-    (parts.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+    (parts.optimizer as unknown as { learningRate: number }).learningRate = parts.learningRate * this.decayFactor;
   }
 
   noise(count: number, seed: number): tf.Tensor2D {
@@ -101,23 +128,38 @@ export class GanModel {
       let meanRealOutput: tf.Scalar | undefined;
       let meanFakeOutput: tf.Scalar | undefined;
       let accuracy: tf.Scalar | undefined;
+      let adversarialLoss: tf.Scalar | undefined;
+      const r1Weight = this.config.discriminator.r1Penalty;
       const { value: loss, grads } = tf.variableGrads(() => {
         // One pass over real and generated together: half the matMul calls of two
         // passes, and larger ones, which the wasm kernels run more efficiently.
-        const logits = this.discriminator.network.apply(tf.concat([real, fake], 0));
+        const logits = this.discriminate(tf.concat([real, fake], 0));
         const [realLogits, fakeLogits] = tf.split(logits, [batchSize, batchSize], 0);
         // Kept past variableGrads' inner scope; disposed below once packed.
         meanRealOutput = tf.keep(tf.mean(tf.sigmoid(realLogits)) as tf.Scalar);
         meanFakeOutput = tf.keep(tf.mean(tf.sigmoid(fakeLogits)) as tf.Scalar);
         // Share of the real and generated batch D classifies correctly (logit sign).
         accuracy = tf.keep(tf.div(tf.add(tf.sum(tf.cast(tf.greater(realLogits, 0), 'float32')), tf.sum(tf.cast(tf.lessEqual(fakeLogits, 0), 'float32'))), 2 * batchSize) as tf.Scalar);
-        return tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits)));
+        // The loss D reports is the adversarial one: the penalty is a regularizer, and
+        // plugins read the loss as "how well D separates" (e.g. vanishing gradients).
+        adversarialLoss = tf.keep(tf.add(tf.mean(tf.softplus(tf.neg(realLogits))), tf.mean(tf.softplus(fakeLogits))) as tf.Scalar);
+        return r1Weight > 0 ? (tf.add(adversarialLoss, tf.mul(r1Weight / 2, this.squaredInputGradient(real))) as tf.Scalar) : adversarialLoss;
       }, this.discriminator.network.trainableVariables());
-      const kept = [meanRealOutput!, meanFakeOutput!, accuracy!];
-      const packed = this.applyTransformed('discriminator', grads, transform, [loss, ...kept]);
+      const kept = [adversarialLoss!, meanRealOutput!, meanFakeOutput!, accuracy!];
+      const packed = this.applyTransformed('discriminator', grads, transform, kept);
       kept.forEach((tensor) => tensor.dispose());
       return packed;
     });
+  }
+
+  /**
+   * E‖∇ₓD(x)‖² over real samples (D's logit): the R1 penalty of Mescheder et al. 2018,
+   * which makes the GAN converge instead of circling the equilibrium, so generated
+   * modes sharpen instead of staying blurred (BENCHMARKS.md, mode collapse).
+   */
+  private squaredInputGradient(real: tf.Tensor): tf.Scalar {
+    const inputGradient = tf.grad((input: tf.Tensor) => tf.sum(this.discriminate(input)))(real);
+    return tf.mean(tf.sum(tf.square(tf.reshape(inputGradient, [real.shape[0], -1])), 1)) as tf.Scalar;
   }
 
   /** One G update; returns [loss, gradNorm]. */
@@ -125,7 +167,7 @@ export class GanModel {
     return tf.tidy(() => {
       const z = this.noise(batchSize, noiseSeed);
       const { value: loss, grads } = tf.variableGrads(
-        () => tf.mean(tf.softplus(tf.neg(this.discriminator.network.apply(this.generateTensor(z))))),
+        () => tf.mean(tf.softplus(tf.neg(this.discriminate(this.generateTensor(z))))),
         this.generator.network.trainableVariables(),
       );
       return this.applyTransformed('generator', grads, transform, [loss]);
@@ -149,14 +191,22 @@ export class GanModel {
     return tf.stack([loss, gradNorm, ...extra]) as tf.Tensor1D;
   }
 
-  /** G's output for latent vectors z, shaped [n, ...sampleShape]. */
+  /** D's logits for samples in data units, shaped [n, 1]. */
+  private discriminate(samples: tf.Tensor): tf.Tensor {
+    if (!this.standardization) return this.discriminator.network.apply(samples);
+    return this.discriminator.network.apply(tf.div(tf.sub(samples, this.standardization.mean), this.standardization.std));
+  }
+
+  /** G's output for latent vectors z, in data units, shaped [n, ...sampleShape]. */
   generateTensor(z: tf.Tensor2D): tf.Tensor {
-    let output = this.generator.network.apply(z);
+    let output = tf.reshape(this.generator.network.apply(z), [z.shape[0], ...this.sampleShape]);
     if (this.valueRange) {
       const [low, high] = this.valueRange;
       output = tf.add(tf.mul(tf.sigmoid(output), high - low), low);
+    } else if (this.standardization) {
+      output = tf.add(tf.mul(output, this.standardization.std), this.standardization.mean);
     }
-    return tf.reshape(output, [z.shape[0], ...this.sampleShape]);
+    return output;
   }
 
   /** `count` generated samples, row-major [count, ...sampleShape]. */
@@ -235,6 +285,8 @@ export class GanModel {
   }
 
   dispose(): void {
+    this.standardization?.mean.dispose();
+    this.standardization?.std.dispose();
     for (const parts of [this.generator, this.discriminator]) {
       parts.network.dispose();
       parts.optimizer.dispose();

@@ -26,7 +26,9 @@ export interface PluginHost {
   publish<T extends RunEventType>(type: T, payload: EventPayload<T>): EventOfType<T>;
   stop(reason: 'stopped' | 'interrupted', detail?: string): void;
   weights(net: NetworkName): ReadonlyMap<string, tf.Variable>;
+  /** The rate before the config's learningRateDecay; events record the rate applied. */
   learningRate(net: NetworkName): number;
+  /** Sets the rate before decay (the decay still scales it). */
   setLearningRate(net: NetworkName, learningRate: number): void;
   sampleGenerator(count: number, seed: number): Float32Array;
   saveCheckpoint(): Promise<EventOfType<'checkpoint.saved'>>;

@@ -140,10 +140,12 @@ export class Trainer implements PluginHost {
     }
   }
 
+  /** The network's learning rate before the configured decay (learningRateDecay). */
   learningRate(net: NetworkName): number {
     return this.requireModel().network(net).learningRate;
   }
 
+  /** Sets the rate before decay: the decay still applies on top of it. */
   setLearningRate(net: NetworkName, learningRate: number): void {
     this.requireModel().setLearningRate(net, learningRate);
   }
@@ -280,6 +282,7 @@ export class Trainer implements PluginHost {
     const planStartedAt = performance.now();
     const plan = this.checkedPlan(this.hooks.beforeStep.call({ d: 1, g: 1 }, { step, state: this.runState }));
     this.hookMs += performance.now() - planStartedAt;
+    model.decayLearningRates(step);
     const packed: tf.Tensor1D[] = [];
     try {
       for (let update = 0; update < plan.d; update++) {
@@ -314,7 +317,7 @@ export class Trainer implements PluginHost {
         update,
         loss: measured(loss),
         gradNorm: measured(gradNorm),
-        learningRate: this.learningRate('discriminator'),
+        learningRate: this.requireModel().appliedLearningRate('discriminator'),
         meanRealOutput: measured(meanRealOutput),
         meanFakeOutput: measured(meanFakeOutput),
         accuracy: measured(accuracy),
@@ -323,7 +326,7 @@ export class Trainer implements PluginHost {
     for (let update = 0; update < plan.g; update++, offset += GENERATOR_SCALARS.length) {
       const [loss, gradNorm] = values.subarray(offset, offset + GENERATOR_SCALARS.length);
       outcome.generator.push({ loss, gradNorm });
-      this.record('generator.stepped', { update, loss: measured(loss), gradNorm: measured(gradNorm), learningRate: this.learningRate('generator') });
+      this.record('generator.stepped', { update, loss: measured(loss), gradNorm: measured(gradNorm), learningRate: this.requireModel().appliedLearningRate('generator') });
     }
     outcome.state = this.runState;
     return outcome;

@@ -10,10 +10,14 @@ import { TIME_BASIS_KERNELS, TimeBasisGenerator } from './time-basis-generator';
 export type ModelName = 'mlp' | 'conv3d';
 
 /** `auto`: 3-D convolutions for fields, an MLP (dense over the whole window) otherwise. */
-export function resolveModelName(config: Pick<TrainConfig, 'model'>, dataset: Dataset): ModelName {
+export function resolveModelName(config: Pick<TrainConfig, 'model' | 'discriminator'>, dataset: Dataset): ModelName {
   const model = config.model === 'auto' ? (dataset.kind === 'field' ? 'conv3d' : 'mlp') : config.model;
   if (model === 'conv3d' && dataset.kind !== 'field') {
     throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: model: "conv3d" needs a field dataset (frames × height × width); ${dataset.name} is a ${dataset.kind} dataset (use "mlp" or "auto")`);
+  }
+  if (model === 'conv3d' && config.discriminator.r1Penalty > 0) {
+    // conv3dSame supplies its own (first-order) gradient; R1 differentiates D's input gradient.
+    throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: discriminator.r1Penalty: ${config.discriminator.r1Penalty} needs an MLP discriminator; the conv3d model's gradients cannot be differentiated twice (set it to 0)`);
   }
   return model;
 }

@@ -26,7 +26,8 @@ const identity = <T>(value: T) => value;
 type StepFunction = () => Promise<void>;
 
 function ganpipeStep(batch: number): { step: StepFunction; dispose(): void } {
-  const config = trainConfigSchema.parse({ batchSize: batch, plugins: [] });
+  // The plain GAN step the other implementations run: no R1 penalty (ring8's default has one).
+  const config = trainConfigSchema.parse({ batchSize: batch, plugins: [], discriminator: { r1Penalty: 0 } });
   const dataset = createDataset({ dataset: 'ring8', seed: 1 });
   const random = new SeededRandom(1);
   const model = new GanModel(config, dataset, random);

@@ -119,7 +119,8 @@ async function main() {
     const steps = choice === 'cpu' ? Math.max(20, Math.round(Number(options.steps) / 5)) : Number(options.steps);
     // The default run's model; the run's one evaluation (at its end) made negligible,
     // since the bare loop has none.
-    const config = trainConfigSchema.parse({ steps, out, plugins: [], evaluation: { every: 1e8, samples: 1 } });
+    // The plain step measured since issue #2: no R1 penalty (ring8's default has one).
+    const config = trainConfigSchema.parse({ steps, out, plugins: [], discriminator: { r1Penalty: 0 }, evaluation: { every: 1e8, samples: 1 } });
     await bareLoop({ ...config, steps: 20 }); // warm-up: kernels compiled, memory sized
     const bare: Timing[] = [];
     const full: Timing[] = [];

@@ -94,7 +94,7 @@ async function main() {
       const reverseKL = rows.map((row) => row.reverseKL).filter((value): value is number => typeof value === 'number');
       console.log(
         `| ${setting} | ${dataset} | ${rows.length} | ${mean(modes).toFixed(1)} ± ${standardError(modes).toFixed(1)} | ${(100 * mean(rows.map((row) => row.highQualityFraction))).toFixed(1)} % | ` +
-          `${reverseKL.length ? mean(reverseKL).toFixed(2) : 'n/a'}${reverseKL.length < rows.length ? ` (${reverseKL.length} runs with any high-quality sample)` : ''} | ${mean(rows.map((row) => row.wallSeconds)).toFixed(0)} s | ${rows.reduce((sum, row) => sum + row.rollbacks, 0)} |`,
+          `${reverseKL.length ? mean(reverseKL).toFixed(3) : 'n/a'}${reverseKL.length < rows.length ? ` (${reverseKL.length} runs with any high-quality sample)` : ''} | ${mean(rows.map((row) => row.wallSeconds)).toFixed(0)} s | ${rows.reduce((sum, row) => sum + row.rollbacks, 0)} |`,
       );
     }
   }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs's gradients (tfjs-core's CommonJS bundle has none) and our BatchMatMul one.
 import '../model/plain-matmul-gradient';
-import { splitRealAndGenerated } from './real-generated-split';
+import { scoreFromTestLogits, splitRealAndGenerated } from './real-generated-split';
 import { positiveInteger, rowCount } from './sample-arguments';
 
 /**
@@ -156,15 +156,7 @@ export async function discriminativeScore(
 
     const testLogits = tf.tidy(() => logitsOf(tf.tensor2d(test.inputs, [testCount, dimension])));
     tensors.push(testLogits);
-    const logits = await testLogits.data();
-    let correct = 0;
-    for (let row = 0; row < testCount; row++) {
-      // A logit of exactly 0 counts as "generated": a classifier that has learnt nothing scores 0.5.
-      const saysReal = logits[row] > 0;
-      if (saysReal === (test.labels[row] === 1)) correct++;
-    }
-    const testAccuracy = correct / testCount;
-    return { score: Math.abs(testAccuracy - 0.5), testAccuracy, testCount };
+    return scoreFromTestLogits(await testLogits.data(), (row) => test.labels[row] === 1);
   } finally {
     for (const tensor of tensors) tensor.dispose();
     for (const variable of variables) variable.dispose();

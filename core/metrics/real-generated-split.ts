@@ -37,3 +37,15 @@ export function splitRealAndGenerated(
   const generatedOrder = random.permutation(samples.generatedCount).subarray(0, perClass);
   return { finite: true, trainPerClass, testPerClass, realOrder, generatedOrder, random };
 }
+
+/**
+ * The score both classifiers report from their test logits: |accuracy − 0.5|. A logit
+ * of exactly 0 counts as "generated" (TimeGAN's `y_pred > 0.5`), so a classifier that
+ * learnt nothing scores 0.5 accuracy, a score of 0.
+ */
+export function scoreFromTestLogits(logits: ArrayLike<number>, isReal: (row: number) => boolean): { score: number; testAccuracy: number; testCount: number } {
+  let correct = 0;
+  for (let row = 0; row < logits.length; row++) if ((logits[row] > 0) === isReal(row)) correct++;
+  const testAccuracy = correct / logits.length;
+  return { score: Math.abs(testAccuracy - 0.5), testAccuracy, testCount: logits.length };
+}

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs's gradients (tfjs-core's CommonJS bundle has none) and our BatchMatMul one.
 import '../model/plain-matmul-gradient';
 import { SeededRandom } from '../util/seeded-random';
-import { splitRealAndGenerated } from './real-generated-split';
+import { scoreFromTestLogits, splitRealAndGenerated } from './real-generated-split';
 import { positiveInteger, rowCount } from './sample-arguments';
 
 /**
@@ -335,15 +335,8 @@ export async function timeganDiscriminativeScore(
       logitsOf(sequenceBatch([{ samples: real, rows: realOrder.subarray(trainPerClass) }, { samples: generated, rows: generatedOrder.subarray(trainPerClass) }], length, features)),
     );
     tensors.push(testLogits);
-    const logits = await testLogits.data();
-    let correct = 0;
-    for (let sample = 0; sample < testCount; sample++) {
-      // Real samples come first. A logit of exactly 0 counts as "generated", as
-      // TimeGAN's `y_pred > 0.5` does: a classifier that learnt nothing scores 0.5.
-      if ((logits[sample] > 0) === (sample < testPerClass)) correct++;
-    }
-    const testAccuracy = correct / testCount;
-    return { score: Math.abs(testAccuracy - 0.5), testAccuracy, testCount };
+    // Real samples come first.
+    return scoreFromTestLogits(await testLogits.data(), (sample) => sample < testPerClass);
   } finally {
     for (const tensor of tensors) tensor.dispose();
     for (const variable of variables) variable.dispose();

@@ -87,3 +87,31 @@ test('rollback: a collapse restores the last checkpoint before its onset, lowers
   const finished = events.at(-1)!;
   assert.ok(finished.type === 'run.finished' && finished.reason === 'completed');
 });
+
+/** A run on sines whose evaluations (every 2 steps) report the given MMDs, and the detector's decisions in it. */
+async function rollbackDecisionsForMmd(scripted: number[], afterSteps: number) {
+  const scriptMmd: TrainerPlugin = { name: 'scripted-mmd', apply: (trainer) => trainer.hooks.evaluate.tap('scripted-mmd', (metrics, { step }) => ({ ...metrics, mmd: scripted[step / 2 - 1] })) };
+  const detector = new CollapseDetectionPlugin({ warmupSteps: 0, checkEvery: 1000, diversityRatio: false, drift: false, vanishingGradients: false, mmdRise: { above: 3, confirmations: 2 }, rollback: { afterSteps } });
+  const config = { dataset: 'sines' as const, steps: 2 * scripted.length, batchSize: 16, evaluation: { every: 2, samples: 50, discriminativeScore: false }, plugins: [] };
+  const trainer = await createTestTrainer(config, [new CheckpointPlugin({ every: 2, atEnd: false }), scriptMmd, detector]);
+  await trainer.run();
+  return readEventLog(trainer.runDir, { strict: true })
+    .events.filter((event) => event.type.startsWith('collapse.'))
+    .map((event) => [event.type, event.step, ...(event.type === 'collapse.rolledBack' ? [event.onsetStep, event.checkpointStep] : [])]);
+}
+
+test('rollback waits `afterSteps` after the detection: a collapse that recovers by then is left alone, one that lasts is rolled back', async () => {
+  // MMD 0.1 at step 2, then 5× that from step 4: suspected at 4, detected at 6 (two evaluations in a row).
+  assert.deepEqual(await rollbackDecisionsForMmd([0.1, 0.5, 0.5, 0.1, 0.1], 4), [
+    ['collapse.suspected', 4],
+    ['collapse.detected', 6],
+    ['collapse.recovered', 8],
+  ]);
+  assert.deepEqual(await rollbackDecisionsForMmd([0.1, 0.5, 0.5, 0.5, 0.5, 0.1], 4), [
+    ['collapse.suspected', 4],
+    ['collapse.detected', 6],
+    // Due at the evaluation of step 10 (4 steps after the detection); evaluations come
+    // after afterStep, so the rollback is carried out in step 11's.
+    ['collapse.rolledBack', 11, 4, 2],
+  ]);
+});

@@ -7,6 +7,7 @@ import { SignalMonitor, type SignalTransition } from './signal-monitor';
 import { diversityRatio, failingDrift, modeCoverageAndEntropy } from './signals';
 
 export const COLLAPSE_DETECTION = 'collapse-detection';
+const NON_FINITE = 'non-finite';
 
 const below = (threshold: number) => z.union([z.object({ below: z.number().default(threshold) }).strict(), z.literal(false)]).default({ below: threshold });
 
@@ -62,6 +63,13 @@ export const collapseDetectionOptionsSchema = z
       .object({
         /** The generator's learning rate is multiplied by this at each rollback. */
         generatorLearningRateFactor: z.number().gt(0).max(1).default(0.5),
+        /**
+         * Steps a detected collapse must last, without recovering, before the rollback
+         * (non-finite values roll back at once: they never recover). Early in a healthy
+         * run the generator's coverage can dip for a few checks and come back by itself;
+         * rolling back then only costs it (BENCHMARKS.md, mode collapse).
+         */
+        afterSteps: z.number().int().min(0).default(250),
         /** D updates added to every step's plan after a rollback (cumulative). */
         extraDiscriminatorUpdates: z.number().int().min(0).max(10).default(0),
         maxRollbacks: z.number().int().min(1).default(3),
@@ -101,7 +109,7 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
     const observe = (target: SignalMonitor, value: number) => {
       const transition = target.observe(value, trainer.step);
       if (transition) publishTransition(trainer, transition, target, value);
-      if (transition === 'detected' && options.action === 'rollback') pendingRollback ??= target;
+      if (options.action === 'rollback' && target.state === 'detected' && (target.signal === NON_FINITE || trainer.step - target.detectedStep! >= options.rollback.afterSteps)) pendingRollback ??= target;
     };
 
     // Loss-based signals, from the stream.
@@ -124,7 +132,7 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
 
     trainer.events$.subscribe((event) => {
       if (event.type !== 'discriminator.stepped' && event.type !== 'generator.stepped') return;
-      if (options.nonFinite) observe(monitor('non-finite', 0, 'above', 1), event.loss === null || event.gradNorm === null ? NaN : 0);
+      if (options.nonFinite) observe(monitor(NON_FINITE, 0, 'above', 1), event.loss === null || event.gradNorm === null ? NaN : 0);
       const losses = event.type === 'discriminator.stepped' ? discriminatorLosses : generatorLosses;
       if (lossWindow > 0 && event.loss !== null) {
         losses.push(event.loss);

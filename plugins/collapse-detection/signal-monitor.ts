@@ -10,6 +10,8 @@ export class SignalMonitor {
   private status: 'healthy' | 'suspected' | 'detected' = 'healthy';
   /** Step of the first observation of the current excursion: the onset. */
   onsetStep?: number;
+  /** Step at which the current excursion became a detection. */
+  detectedStep?: number;
 
   constructor(
     readonly signal: string,
@@ -30,10 +32,12 @@ export class SignalMonitor {
       if (this.status === 'healthy') {
         this.onsetStep = step;
         this.status = this.consecutive >= this.confirmations ? 'detected' : 'suspected';
+        if (this.status === 'detected') this.detectedStep = step;
         return this.status;
       }
       if (this.status === 'suspected' && this.consecutive >= this.confirmations) {
         this.status = 'detected';
+        this.detectedStep = step;
         return 'detected';
       }
       return undefined;
@@ -42,6 +46,7 @@ export class SignalMonitor {
     if (this.status === 'healthy') return undefined;
     this.status = 'healthy';
     this.onsetStep = undefined;
+    this.detectedStep = undefined;
     return 'recovered';
   }
 }

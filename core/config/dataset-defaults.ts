@@ -32,7 +32,8 @@ const mixture = (steps: number): Settings => ({ steps, learningRateDecay: {}, di
  * need more latent dimensions; fields are costly per sample, so their batches are small.
  */
 export const datasetDefaults: Partial<Record<DatasetName, Settings>> = {
-  // Step budgets are the benchmark's (BENCHMARKS.md), so a default run reaches its figures.
+  // Short budgets (2–4 minutes) that cover every mode; 20,000 steps reach PacGAN4's
+  // precision (BENCHMARKS.md, mode collapse), with the decay stretched to the budget.
   ring8: mixture(5000),
   grid25: mixture(8000),
   sines: { ...smoothSequence(5), steps: 6000 },

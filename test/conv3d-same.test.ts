@@ -92,7 +92,7 @@ test('the kernel check names the missing kernel and the backends that have it', 
 });
 
 test('bilinear ×2 upsampling: half-pixel centres, clamped edges, rows summing to one', async () => {
-  const { bilinearUpsampling } = await import('../core/model/field-networks');
+  const { bilinearUpsampling } = await import('../core/model/field-layers');
   // Source cells 0 and 1 → targets at source positions −0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1).
   assert.deepEqual([...bilinearUpsampling(2)], [1, 0.75, 0.25, 0, 0, 0.25, 0.75, 1]);
   const matrix = bilinearUpsampling(8);

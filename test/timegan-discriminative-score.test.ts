@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../core/backend/select-backend';
-import { gruLastState, sequenceBatch, timeganDiscriminativeScore } from '../core/metrics/timegan-discriminative-score';
+import { timeganDiscriminativeScore } from '../core/metrics/timegan-discriminative-score';
 import { SeededRandom } from '../core/util/seeded-random';
 
 const length = 24;
@@ -73,56 +73,6 @@ test('the same seed gives the same result; unequal counts are cut to the smaller
   assert.deepEqual(await timeganDiscriminativeScore(real, generated, length, features, options), first);
   assert.equal(first.testCount, 2 * 60); // 300 per class: ⌊300 · 0.8⌋ = 240 to train, 60 to test
   assert.ok(first.testAccuracy > 0.55 && first.testAccuracy < 0.95, `accuracy ${first.testAccuracy}: not half-trained`);
-});
-
-test("the hand-written backward pass through time agrees with tfjs's autodiff of TF1's GRUCell", () => {
-  const samples = 6;
-  const steps = 5;
-  const inputs = 3;
-  const hidden = 2;
-  const random = new SeededRandom(21);
-  const normal = (shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b) }, () => random.nextNormal()), shape);
-  const data = Float32Array.from({ length: samples * steps * inputs }, () => random.next());
-  const before = tf.memory().numTensors;
-  tf.tidy(() => {
-    // TF's variables: gates/kernel [F + H, 2H] (columns r, u), gates/bias, candidate/kernel, candidate/bias.
-    const tfWeights = [normal([inputs + hidden, 2 * hidden]), normal([2 * hidden]), normal([inputs + hidden, hidden]), normal([hidden])];
-    const probe = normal([samples, hidden]);
-
-    // rnn_cell_impl.GRUCell.call, line by line, over x_t = data[:, t, :].
-    const tfCell = (gateKernel: tf.Tensor, gateBias: tf.Tensor, candidateKernel: tf.Tensor, candidateBias: tf.Tensor) => {
-      let state: tf.Tensor = tf.zeros([samples, hidden]);
-      for (let time = 0; time < steps; time++) {
-        const input = tf.tensor2d(Array.from({ length: samples * inputs }, (_, index) => data[(Math.floor(index / inputs) * steps + time) * inputs + (index % inputs)]), [samples, inputs]);
-        const [reset, update] = tf.split(tf.sigmoid(tf.add(tf.matMul(tf.concat([input, state], 1), gateKernel), gateBias)), 2, 1);
-        const candidate = tf.tanh(tf.add(tf.matMul(tf.concat([input, tf.mul(reset, state)], 1), candidateKernel), candidateBias));
-        state = tf.add(tf.mul(update, state), tf.mul(tf.sub(1, update), candidate));
-      }
-      return tf.sum(tf.mul(state, probe));
-    };
-    // The same variables cut as GruWeights documents.
-    const batch = sequenceBatch([{ samples: data, rows: Array.from({ length: samples }, (_, row) => row) }], steps, inputs);
-    const ours = (gateKernel: tf.Tensor, gateBias: tf.Tensor, candidateKernel: tf.Tensor, candidateBias: tf.Tensor) => {
-      const [gateInputRows, gateRecurrentRows] = tf.split(gateKernel, [inputs, hidden], 0);
-      const [resetInput, updateInput] = tf.split(tf.concat([gateInputRows, tf.reshape(gateBias, [1, 2 * hidden])], 0), 2, 1);
-      const [resetRecurrent, updateRecurrent] = tf.split(gateRecurrentRows, 2, 1);
-      const [candidateInputRows, candidateRecurrent] = tf.split(candidateKernel, [inputs, hidden], 0);
-      const candidateInput = tf.concat([candidateInputRows, tf.reshape(candidateBias, [1, hidden])], 0);
-      const lastState = gruLastState(batch, { resetInput, updateInput, candidateInput, resetRecurrent, updateRecurrent, candidateRecurrent });
-      return tf.sum(tf.mul(lastState, probe));
-    };
-
-    const expected = tf.valueAndGrads((...weights: tf.Tensor[]) => tfCell(weights[0], weights[1], weights[2], weights[3]) as tf.Scalar)(tfWeights);
-    const actual = tf.valueAndGrads((...weights: tf.Tensor[]) => ours(weights[0], weights[1], weights[2], weights[3]) as tf.Scalar)(tfWeights);
-    const close = (a: tf.Tensor, b: tf.Tensor, what: string) => {
-      const difference = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
-      const scale = tf.max(tf.abs(b)).dataSync()[0];
-      assert.ok(difference <= 1e-5 * Math.max(1, scale), `${what}: differs by ${difference} (scale ${scale})`);
-    };
-    close(actual.value, expected.value, 'value');
-    ['gates/kernel', 'gates/bias', 'candidate/kernel', 'candidate/bias'].forEach((name, index) => close(actual.grads[index], expected.grads[index], `∂/∂${name}`));
-  });
-  assert.equal(tf.memory().numTensors, before);
 });
 
 test('a NaN or an infinity in either set gives NaN, never a reassuring 0', async () => {

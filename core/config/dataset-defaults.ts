@@ -37,6 +37,7 @@ export const datasetDefaults: Partial<Record<DatasetName, Settings>> = {
   ring8: mixture(5000),
   grid25: mixture(8000),
   sines: { ...smoothSequence(5), steps: 6000 },
+  'timegan-sines': { ...smoothSequence(5), steps: 6000 },
   'seattle-weather': smoothSequence(8),
   csv: sequenceDefaults,
   blobs: {

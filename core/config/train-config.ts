@@ -73,7 +73,14 @@ const trainConfigObject = z
     /** Required when dataset is "csv". */
     csv: csvConfig.optional(),
     /** `auto`: 3-D convolutions for fields, an MLP otherwise. */
-    model: z.enum(['auto', 'mlp', 'conv3d']).default('auto'),
+    model: z.enum(['auto', 'mlp', 'conv3d', 'advection', 'temporal-conv']).default('auto'),
+    temporalConv: z
+      .object({
+        channels: positiveInt(1024).default(32),
+        kernelSize: positiveInt(63).refine((size) => size % 2 === 1, 'must be odd (a centred window over time)').default(5),
+      })
+      .strict()
+      .default({}),
     conv3d: z
       .object({
         discriminatorChannels: z.tuple([positiveInt(256), positiveInt(256)]).default([8, 16]),

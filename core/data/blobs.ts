@@ -153,6 +153,10 @@ export function blobs(options: BlobsOptions = {}): BlobsDataset {
   return {
     name: 'blobs',
     kind: 'field',
+    // Every value is a Gaussian's, in (0, 1]: G's output is squashed into [0, 1] too, so
+    // it can write the flat background that real fields have (an unbounded output leaves
+    // small positive noise on every pixel, which spreads a frame's mass: BENCHMARKS.md).
+    valueRange: [0, 1],
     sampleShape: [frames, height, width],
     modeCount: velocityCount,
     velocities,

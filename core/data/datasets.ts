@@ -6,9 +6,10 @@ import type { Dataset } from './dataset';
 import { grid25, ring8 } from './gaussian-mixture';
 import { seattleWeather } from './seattle-weather';
 import { sines } from './sines';
+import { timeganSines } from './timegan-sines';
 
 /** Every name `dataset` accepts: the built-ins and `csv`, the user's own file (docs/datasets.md). */
-export const datasetNames = ['ring8', 'grid25', 'sines', 'blobs', 'seattle-weather', 'csv'] as const;
+export const datasetNames = ['ring8', 'grid25', 'sines', 'timegan-sines', 'blobs', 'seattle-weather', 'csv'] as const;
 export type DatasetName = (typeof datasetNames)[number];
 
 /** Built-in datasets, chosen by name in the config. */
@@ -16,6 +17,7 @@ export const builtInDatasets = {
   ring8,
   grid25,
   sines: () => sines(),
+  'timegan-sines': timeganSines,
   blobs: () => blobs(),
   'seattle-weather': seattleWeather,
 } as const satisfies Record<Exclude<DatasetName, 'csv'>, () => Dataset>;

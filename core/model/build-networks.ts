@@ -2,38 +2,54 @@ import type { TrainConfig } from '../config/train-config';
 import { sampleSize, type Dataset } from '../data/dataset';
 import { GanpipeError } from '../errors';
 import type { SeededRandom } from '../util/seeded-random';
+import { ADVECTION_GENERATOR_KERNELS, AdvectionGenerator } from './advection-generator';
 import { FIELD_NETWORK_KERNELS, FieldDiscriminator, FieldGenerator, type FieldShape } from './field-networks';
 import { Mlp, MLP_KERNELS } from './mlp';
 import type { Network } from './network';
+import { TEMPORAL_CONV_KERNELS, TemporalConvDiscriminator, TemporalConvGenerator } from './temporal-conv-networks';
 import { TIME_BASIS_KERNELS, TimeBasisGenerator } from './time-basis-generator';
 
-export type ModelName = 'mlp' | 'conv3d';
+export type ModelName = 'mlp' | 'conv3d' | 'advection' | 'temporal-conv';
+
+const fieldModels: readonly ModelName[] = ['conv3d', 'advection'];
 
 /** `auto`: 3-D convolutions for fields, an MLP (dense over the whole window) otherwise. */
 export function resolveModelName(config: Pick<TrainConfig, 'model' | 'discriminator'>, dataset: Dataset): ModelName {
   const model = config.model === 'auto' ? (dataset.kind === 'field' ? 'conv3d' : 'mlp') : config.model;
-  if (model === 'conv3d' && dataset.kind !== 'field') {
-    throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: model: "conv3d" needs a field dataset (frames × height × width); ${dataset.name} is a ${dataset.kind} dataset (use "mlp" or "auto")`);
+  if (fieldModels.includes(model) && dataset.kind !== 'field') {
+    throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: model: "${model}" needs a field dataset (frames × height × width); ${dataset.name} is a ${dataset.kind} dataset (use "mlp" or "auto")`);
   }
-  if (model === 'conv3d' && config.discriminator.r1Penalty > 0) {
+  if (model === 'temporal-conv' && dataset.kind !== 'sequence') {
+    throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: model: "temporal-conv" needs a sequence dataset (length × features); ${dataset.name} is a ${dataset.kind} dataset (use "mlp" or "auto")`);
+  }
+  if (model !== 'mlp' && config.discriminator.r1Penalty > 0) {
     // conv3dSame supplies its own (first-order) gradient; R1 differentiates D's input gradient.
-    throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: discriminator.r1Penalty: ${config.discriminator.r1Penalty} needs an MLP discriminator; the conv3d model's gradients cannot be differentiated twice (set it to 0)`);
+    throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: discriminator.r1Penalty: ${config.discriminator.r1Penalty} needs an MLP discriminator; the ${model} model's convolution gradients cannot be differentiated twice (set it to 0)`);
   }
   return model;
 }
 
 /** The kernels training a model runs besides the GAN loss's elementwise ones. */
-export const modelKernels: Record<ModelName, readonly string[]> = { mlp: [...MLP_KERNELS, ...TIME_BASIS_KERNELS], conv3d: FIELD_NETWORK_KERNELS };
+export const modelKernels: Record<ModelName, readonly string[]> = { mlp: [...MLP_KERNELS, ...TIME_BASIS_KERNELS], conv3d: FIELD_NETWORK_KERNELS, advection: [...FIELD_NETWORK_KERNELS, ...ADVECTION_GENERATOR_KERNELS], 'temporal-conv': TEMPORAL_CONV_KERNELS };
 
 /** G and D for a dataset. The same seed gives the same initial weights. */
 export function buildNetworks(model: ModelName, config: TrainConfig, dataset: Dataset, random: SeededRandom): { generator: Network; discriminator: Network } {
-  if (model === 'conv3d') {
+  if (fieldModels.includes(model)) {
     const shape = dataset.sampleShape as unknown as FieldShape;
     const { discriminatorChannels, generatorChannels } = config.conv3d;
     // G first: the order in which the random stream is consumed is part of a run's identity.
-    const generator = new FieldGenerator('generator', config.latentDim, shape, config.generator.hiddenLayers[0], generatorChannels, random);
+    const generator =
+      model === 'advection'
+        ? new AdvectionGenerator('generator', config.latentDim, shape, config.generator.hiddenLayers[0], random)
+        : new FieldGenerator('generator', config.latentDim, shape, config.generator.hiddenLayers[0], generatorChannels, random);
     const discriminator = new FieldDiscriminator('discriminator', shape, discriminatorChannels, random);
     return { generator, discriminator };
+  }
+  if (model === 'temporal-conv') {
+    const [length, features] = dataset.sampleShape;
+    const spec = { length, features, ...config.temporalConv };
+    const generator = new TemporalConvGenerator('generator', config.latentDim, config.generator.hiddenLayers[0], spec, random);
+    return { generator, discriminator: new TemporalConvDiscriminator('discriminator', spec, random) };
   }
   const dimension = sampleSize(dataset);
   const timeBasis = dataset.kind === 'sequence' ? config.generator.timeBasis : false;

@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { SeededRandom } from '../util/seeded-random';
+import { dense, DENSE_KERNELS } from './dense';
+import { bilinearUpsampling, kronecker, LayerVariables, type FieldShape, type Layer } from './field-layers';
+import type { NamedVariable, Network } from './network';
+
+/** Kernels the advection generator runs forward and backward besides the dense layers'. */
+export const ADVECTION_GENERATOR_KERNELS = [...DENSE_KERNELS, 'Relu', 'Sub', 'Abs', 'Maximum', 'Minimum', 'Multiply', 'Reshape', 'BroadcastTo', 'Sign', 'Select', 'GreaterEqual', 'Less', 'Cast'] as const;
+
+/**
+ * G for fields as advection: one frame of content, carried across the frames by a
+ * per-sample velocity. z → dense (hidden, ReLU) → the middle frame at half the height
+ * and width (bilinear ×2 upsampling, as FieldGenerator) and a velocity (v_x, v_y) in px
+ * per frame; frame t is the content shifted by (t − t_mid)·v with linear interpolation
+ * (edges clamped).
+ *
+ * Why: the motion of a field is most of what makes it a spatiotemporal field, and a
+ * generator that writes every frame on its own (FieldGenerator) must learn, frame by
+ * frame, to draw the same thing a little further along; it learned neither the shape
+ * nor the motion of `blobs` (BENCHMARKS.md). Advection is the simplest physical model
+ * of a moving pattern (nowcasting extrapolates radar fields the same way), and with it
+ * G learns the pattern once and the motion as two numbers. What it cannot do: patterns
+ * that change shape, grow or fade, or move differently in different places.
+ *
+ * The shift is a pair of [size, size] interpolation matrices per sample and frame,
+ * S[i, j] = max(0, 1 − |j − clamp(i − δ)|), applied as batched matMuls
+ * (S_y · content · S_xᵀ): fast on wasm, and differentiable in δ, so D's judgement of
+ * the motion reaches the velocity.
+ */
+export class AdvectionGenerator implements Network {
+  readonly variables: NamedVariable[];
+  private readonly layers: Layer[];
+  private readonly upsampling: tf.Tensor2D;
+  /** (t − t_mid) per frame, [1, frames, 1, 1]. */
+  private readonly frameOffsets: tf.Tensor4D;
+  /** Pixel indices 0…size−1 as [1, 1, 1, size], per axis. */
+  private readonly rowIndices: tf.Tensor4D;
+  private readonly columnIndices: tf.Tensor4D;
+
+  constructor(
+    readonly networkName: string,
+    latentDim: number,
+    private readonly shape: FieldShape,
+    hiddenUnits: number,
+    random: SeededRandom,
+  ) {
+    const [frames, height, width] = shape;
+    if (height % 2 !== 0 || width % 2 !== 0) throw new Error(`the advection generator draws at half resolution: height and width must be even; the field is ${frames}×${height}×${width}`);
+    const variables = new LayerVariables(networkName);
+    this.layers = [
+      variables.dense('dense0', latentDim, hiddenUnits, random),
+      variables.dense('content', hiddenUnits, (height / 2) * (width / 2), random),
+      variables.dense('velocity', hiddenUnits, 2, random),
+    ];
+    this.variables = variables.variables;
+    const [rows, columns] = [height / 2, width / 2];
+    this.upsampling = tf.tensor2d(kronecker(bilinearUpsampling(rows), [rows, height], bilinearUpsampling(columns), [columns, width]), [rows * columns, height * width]);
+    this.frameOffsets = tf.tensor4d(Array.from({ length: frames }, (_, frame) => frame - (frames - 1) / 2), [1, frames, 1, 1]);
+    this.rowIndices = tf.tensor4d(Array.from({ length: height }, (_, index) => index), [1, 1, 1, height]);
+    this.columnIndices = tf.tensor4d(Array.from({ length: width }, (_, index) => index), [1, 1, 1, width]);
+  }
+
+  apply(z: tf.Tensor): tf.Tensor4D {
+    const [frames, height, width] = this.shape;
+    const [hidden, contentLayer, velocityLayer] = this.layers;
+    const n = z.shape[0];
+    const h = tf.relu(dense(z as tf.Tensor2D, hidden.kernel as tf.Tensor2D, hidden.bias));
+    const content = tf.reshape(tf.matMul(dense(h, contentLayer.kernel as tf.Tensor2D, contentLayer.bias), this.upsampling), [n, 1, height, width]);
+    const velocity = dense(h, velocityLayer.kernel as tf.Tensor2D, velocityLayer.bias);
+    const [velocityX, velocityY] = tf.split(velocity, 2, 1).map((component) => tf.reshape(component, [n, 1, 1, 1]));
+    const rowShift = this.shiftMatrices(tf.mul(velocityY, this.frameOffsets), this.rowIndices, height); // [n, frames, height, height]
+    const columnShift = this.shiftMatrices(tf.mul(velocityX, this.frameOffsets), this.columnIndices, width); // [n, frames, width, width]
+    const everyFrame = tf.reshape(tf.broadcastTo(content, [n, frames, height, width]), [n * frames, height, width]);
+    const shiftedRows = tf.matMul(tf.reshape(rowShift, [n * frames, height, height]), everyFrame);
+    const shifted = tf.matMul(shiftedRows, tf.reshape(columnShift, [n * frames, width, width]), false, true);
+    return tf.reshape(shifted, [n, frames, height, width]);
+  }
+
+  /**
+   * Linear-interpolation matrices moving a size-pixel axis by `shift` px:
+   * [n, frames, size (target), size (source)], each row summing to one.
+   */
+  private shiftMatrices(shift: tf.Tensor4D, indices: tf.Tensor4D, size: number): tf.Tensor4D {
+    // Target pixel i reads the source at i − δ, clamped to the grid (edges repeat).
+    const targets = tf.reshape(indices, [1, 1, size, 1]);
+    const source = tf.minimum(tf.maximum(tf.sub(targets, shift), 0), size - 1);
+    return tf.relu(tf.sub(1, tf.abs(tf.sub(indices, source)))) as tf.Tensor4D;
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return this.variables.map(({ variable }) => variable);
+  }
+
+  dispose(): void {
+    for (const { variable } of this.variables) variable.dispose();
+    tf.dispose([this.upsampling, this.frameOffsets, this.rowIndices, this.columnIndices]);
+  }
+}

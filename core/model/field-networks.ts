@@ -21,16 +21,32 @@ function checkFieldShape([frames, height, width]: FieldShape): void {
   }
 }
 
+/**
+ * [n, frames, height, width] → [n, frames, height/2, width/2, 4]: each 2×2 block of
+ * pixels becomes the 4 channels of one cell. Unlike average pooling it loses nothing
+ * (D still sees where within a block the mass sits, which is a blob's sub-pixel
+ * position and so its speed), and the first convolution runs at a quarter of the
+ * cells. One rank-4 transpose (wasm's rank-5 one is slow, see conv3d-same.ts).
+ */
+function spaceToDepth(input: tf.Tensor4D): tf.Tensor5D {
+  const [n, frames, height, width] = input.shape;
+  // [n·frames·height/2, 2 (row in block), width/2, 2 (column in block)] → swap the middle axes.
+  const blocks = tf.transpose(tf.reshape(input, [(n * frames * height) / 2, 2, width / 2, 2]), [0, 2, 1, 3]);
+  return tf.reshape(blocks, [n, frames, height / 2, width / 2, 4]);
+}
+
 function convolve(x: tf.Tensor5D, layer: Layer): tf.Tensor5D {
   return tf.add(conv3dSame(x, layer.kernel as tf.Tensor5D), layer.bias);
 }
 
 /**
- * D for fields [n, frames, height, width]: 2×2 spatial average pooling; 3×3×3
- * convolution (1 → c₀, LeakyReLU) and 2×2×2 pooling; 3×3×3 convolution (c₀ → c₁,
- * LeakyReLU) and 2×2×2 pooling; dense to one logit. Convolving over time as well as
- * space is what lets D see motion. Pooling the input first quarters the cost of the
- * first convolution; a blob of σ = 1.5 px is still 2–3 cells wide after it.
+ * D for fields [n, frames, height, width]: 2×2 space-to-depth (4 channels at half
+ * the height and width); 3×3×3 convolution (4 → c₀, LeakyReLU) and 2×2×2 pooling;
+ * 3×3×3 convolution (c₀ → c₁, LeakyReLU) and 2×2×2 pooling; dense to one logit.
+ * Convolving over time as well as space is what lets D see motion. Space-to-depth
+ * quarters the cost of the first convolution and, unlike the 2×2 average pooling it
+ * replaced, keeps the sub-pixel detail that tells a blob's speed (exploratory runs on
+ * blobs: average-pooled input 11 % high-quality samples at 1,500 steps).
  */
 export class FieldDiscriminator implements Network {
   readonly variables: NamedVariable[];
@@ -46,7 +62,7 @@ export class FieldDiscriminator implements Network {
     const [frames, height, width] = shape;
     const variables = new LayerVariables(networkName);
     this.layers = [
-      variables.conv3d('conv0', 1, channels[0], random),
+      variables.conv3d('conv0', 4, channels[0], random),
       variables.conv3d('conv1', channels[0], channels[1], random),
       variables.dense('dense0', (frames / 4) * (height / 8) * (width / 8) * channels[1], 1, random),
     ];
@@ -57,7 +73,7 @@ export class FieldDiscriminator implements Network {
     const [frames, height, width] = this.shape;
     const [conv0, conv1, output] = this.layers;
     const n = input.shape[0];
-    let x = averagePool(tf.reshape(input, [n, frames, height, width, 1]) as tf.Tensor5D, [1, 2, 2]);
+    let x = spaceToDepth(input as tf.Tensor4D);
     x = averagePool(tf.leakyRelu(convolve(x, conv0), 0.2), [2, 2, 2]);
     x = averagePool(tf.leakyRelu(convolve(x, conv1), 0.2), [2, 2, 2]);
     return dense(tf.reshape(x, [n, -1]), output.kernel as tf.Tensor2D, output.bias);

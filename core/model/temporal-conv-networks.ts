@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from '../util/seeded-random';
-import { CONV3D_SAME_KERNELS, conv3dSame } from './conv3d-same';
 import { dense, DENSE_KERNELS } from './dense';
 import { glorotKernel, zeroBias } from './mlp';
 import type { NamedVariable, Network } from './network';
 
 /** Kernels the temporal-convolution networks run forward and backward. */
-export const TEMPORAL_CONV_KERNELS = [...DENSE_KERNELS, ...CONV3D_SAME_KERNELS, 'Relu', 'LeakyRelu'] as const;
+export const TEMPORAL_CONV_KERNELS = [...DENSE_KERNELS, 'PadV2', 'Slice', 'Concat', 'Reshape', 'Relu', 'LeakyRelu'] as const;
 
 export interface TemporalConvSpec {
   /** Time steps per sequence. */
@@ -29,8 +28,8 @@ function makeLayers(networkName: string, shapes: { name: string; fanIn: number; 
   const variables: NamedVariable[] = [];
   const layers = shapes.map(({ name, fanIn, fanOut, taps }) => {
     const flat = glorotKernel((taps ?? 1) * fanIn, (taps ?? 1) * fanOut, random);
-    // A convolution kernel [taps, 1, 1, in, out], Glorot-uniform over its fans (taps · channels).
-    const kernel = taps === undefined ? flat : tf.tidy(() => tf.variable(tf.reshape(tf.slice(flat, [0, 0], [taps * fanIn, fanOut]), [taps, 1, 1, fanIn, fanOut])));
+    // A convolution kernel [taps · in, out] (tap-major rows), Glorot-uniform over its fans (taps · channels).
+    const kernel = taps === undefined ? flat : tf.tidy(() => tf.variable(tf.slice(flat, [0, 0], [taps * fanIn, fanOut])));
     if (taps !== undefined) flat.dispose();
     const bias = zeroBias(fanOut) as tf.Variable<tf.Rank.R1>;
     variables.push({ name: `${networkName}/${name}/kernel`, variable: kernel }, { name: `${networkName}/${name}/bias`, variable: bias });
@@ -39,11 +38,23 @@ function makeLayers(networkName: string, shapes: { name: string; fanIn: number; 
   return { layers, variables };
 }
 
-/** A 'same' convolution over time of [n, length, channels] (conv3dSame on 1×1 frames: one fast path). */
-function convolveOverTime(x: tf.Tensor3D, layer: Layer): tf.Tensor3D {
+/**
+ * A stride-1, 'same' convolution over time of [n, length, channels] with a kernel
+ * [taps · channels, out], as im2col: the taps are shifted slices of the zero-padded
+ * input side by side, then one matMul. Why not conv3dSame on 1×1 frames: sequences are
+ * small, so time goes by op count, and this is taps + 3 ops forward, with tfjs's own
+ * gradients for slice, concat and matMul (all fast on wasm); conv3dSame's per-tap
+ * Conv2Ds took 100 ms a step on timegan-sines. test/temporal-conv.test.ts checks it
+ * against tf.conv1d on cpu.
+ */
+export function convolveOverTime(x: tf.Tensor3D, layer: { kernel: tf.Tensor; bias: tf.Tensor }): tf.Tensor3D {
   const [n, length, channels] = x.shape;
-  const y = conv3dSame(tf.reshape(x, [n, length, 1, 1, channels]), layer.kernel as tf.Tensor5D);
-  return tf.reshape(tf.add(y, layer.bias), [n, length, -1]);
+  const taps = layer.kernel.shape[0]! / channels;
+  const reach = (taps - 1) / 2;
+  const padded = tf.pad(x, [[0, 0], [reach, reach], [0, 0]]);
+  const patches = tf.concat(Array.from({ length: taps }, (_, tap) => tf.slice(padded, [0, tap, 0], [n, length, channels])), 2);
+  const y = tf.add(tf.matMul(tf.reshape(patches, [n * length, taps * channels]), layer.kernel as tf.Tensor2D), layer.bias);
+  return tf.reshape(y, [n, length, -1]);
 }
 
 /**

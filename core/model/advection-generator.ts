@@ -5,7 +5,7 @@ import { bilinearUpsampling, kronecker, LayerVariables, type FieldShape, type La
 import type { NamedVariable, Network } from './network';
 
 /** Kernels the advection generator runs forward and backward besides the dense layers'. */
-export const ADVECTION_GENERATOR_KERNELS = [...DENSE_KERNELS, 'Relu', 'Sub', 'Abs', 'Maximum', 'Minimum', 'Multiply', 'Reshape', 'BroadcastTo', 'Sign', 'Select', 'GreaterEqual', 'Less', 'Cast'] as const;
+export const ADVECTION_GENERATOR_KERNELS = [...DENSE_KERNELS, 'Relu', 'Sub', 'Abs', 'Maximum', 'Minimum', 'Multiply', 'Reshape', 'Tile', 'Step', 'GreaterEqual', 'LessEqual', 'Select', 'Cast'] as const;
 
 /**
  * G for fields as advection: one frame of content, carried across the frames by a

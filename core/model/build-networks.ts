@@ -5,6 +5,7 @@ import type { SeededRandom } from '../util/seeded-random';
 import { ADVECTION_GENERATOR_KERNELS, AdvectionGenerator } from './advection-generator';
 import { FIELD_NETWORK_KERNELS, FieldDiscriminator, FieldGenerator, type FieldShape } from './field-networks';
 import { Mlp, MLP_KERNELS } from './mlp';
+import { MINIBATCH_GROUP_SIZE } from './minibatch-deviation';
 import type { Network } from './network';
 import { TEMPORAL_CONV_KERNELS, TemporalConvDiscriminator, TemporalConvGenerator } from './temporal-conv-networks';
 import { TIME_BASIS_KERNELS, TimeBasisGenerator } from './time-basis-generator';
@@ -14,10 +15,13 @@ export type ModelName = 'mlp' | 'conv3d' | 'advection' | 'temporal-conv';
 const fieldModels: readonly ModelName[] = ['conv3d', 'advection'];
 
 /** `auto`: 3-D convolutions for fields, an MLP (dense over the whole window) otherwise. */
-export function resolveModelName(config: Pick<TrainConfig, 'model' | 'discriminator'>, dataset: Dataset): ModelName {
+export function resolveModelName(config: Pick<TrainConfig, 'model' | 'discriminator' | 'batchSize'>, dataset: Dataset): ModelName {
   const model = config.model === 'auto' ? (dataset.kind === 'field' ? 'conv3d' : 'mlp') : config.model;
   if (fieldModels.includes(model) && dataset.kind !== 'field') {
     throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: model: "${model}" needs a field dataset (frames × height × width); ${dataset.name} is a ${dataset.kind} dataset (use "mlp" or "auto")`);
+  }
+  if (fieldModels.includes(model) && config.batchSize % MINIBATCH_GROUP_SIZE !== 0) {
+    throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: batchSize: ${config.batchSize} must be a multiple of ${MINIBATCH_GROUP_SIZE} for the ${model} model (its D compares samples in groups of ${MINIBATCH_GROUP_SIZE})`);
   }
   if (model === 'temporal-conv' && dataset.kind !== 'sequence') {
     throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: model: "temporal-conv" needs a sequence dataset (length × features); ${dataset.name} is a ${dataset.kind} dataset (use "mlp" or "auto")`);
@@ -29,8 +33,23 @@ export function resolveModelName(config: Pick<TrainConfig, 'model' | 'discrimina
   return model;
 }
 
-/** The kernels training a model runs besides the GAN loss's elementwise ones. */
-export const modelKernels: Record<ModelName, readonly string[]> = { mlp: [...MLP_KERNELS, ...TIME_BASIS_KERNELS], conv3d: FIELD_NETWORK_KERNELS, advection: [...FIELD_NETWORK_KERNELS, ...ADVECTION_GENERATOR_KERNELS], 'temporal-conv': TEMPORAL_CONV_KERNELS };
+/**
+ * What every GAN update runs whatever the networks: the losses, D's accuracy, the
+ * gradient norm, Adam, the output squashing (gan-model.ts).
+ */
+const GAN_UPDATE_KERNELS = ['Add', 'AddN', 'Cast', 'Concat', 'Greater', 'Identity', 'LessEqual', 'LogicalNot', 'Mean', 'Multiply', 'Neg', 'Pack', 'RealDiv', 'Select', 'Sigmoid', 'Softplus', 'SplitV', 'Sqrt', 'Square', 'Step', 'Sub', 'Sum', 'ZerosLike'] as const;
+
+/**
+ * Every kernel one training step of a model runs (its networks' and the update's), for
+ * the kernel check before the first step; test/model-kernels.test.ts profiles a real
+ * step of each model and fails when one is missing here.
+ */
+export const modelKernels: Record<ModelName, readonly string[]> = {
+  mlp: [...GAN_UPDATE_KERNELS, ...MLP_KERNELS, ...TIME_BASIS_KERNELS],
+  conv3d: [...GAN_UPDATE_KERNELS, ...FIELD_NETWORK_KERNELS],
+  advection: [...GAN_UPDATE_KERNELS, ...FIELD_NETWORK_KERNELS, ...ADVECTION_GENERATOR_KERNELS],
+  'temporal-conv': [...GAN_UPDATE_KERNELS, ...TEMPORAL_CONV_KERNELS],
+};
 
 /** G and D for a dataset. The same seed gives the same initial weights. */
 export function buildNetworks(model: ModelName, config: TrainConfig, dataset: Dataset, random: SeededRandom): { generator: Network; discriminator: Network } {

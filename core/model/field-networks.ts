@@ -3,6 +3,7 @@ import type { SeededRandom } from '../util/seeded-random';
 import { AVERAGE_POOL_KERNELS, averagePool } from './average-pool';
 import { CONV3D_SAME_KERNELS, conv3dSame } from './conv3d-same';
 import { dense, DENSE_KERNELS } from './dense';
+import { MINIBATCH_DEVIATION_KERNELS, minibatchDeviation } from './minibatch-deviation';
 import { bilinearUpsampling, kronecker, LayerVariables, type FieldShape, type Layer } from './field-layers';
 import type { NamedVariable, Network } from './network';
 
@@ -13,7 +14,7 @@ export type { FieldShape } from './field-layers';
  * plain loops (about 0.3–0.5 GMAC/s measured here), so the networks keep few channels
  * and pool early: the cost is in the convolutions.
  */
-export const FIELD_NETWORK_KERNELS = [...DENSE_KERNELS, ...CONV3D_SAME_KERNELS, ...AVERAGE_POOL_KERNELS, 'Relu', 'LeakyRelu'] as const;
+export const FIELD_NETWORK_KERNELS = [...DENSE_KERNELS, ...CONV3D_SAME_KERNELS, ...AVERAGE_POOL_KERNELS, ...MINIBATCH_DEVIATION_KERNELS, 'Relu', 'LeakyRelu'] as const;
 
 function checkFieldShape([frames, height, width]: FieldShape): void {
   if (frames % 4 !== 0 || height % 8 !== 0 || width % 8 !== 0) {
@@ -42,7 +43,8 @@ function convolve(x: tf.Tensor5D, layer: Layer): tf.Tensor5D {
 /**
  * D for fields [n, frames, height, width]: 2×2 space-to-depth (4 channels at half
  * the height and width); 3×3×3 convolution (4 → c₀, LeakyReLU) and 2×2×2 pooling;
- * 3×3×3 convolution (c₀ → c₁, LeakyReLU) and 2×2×2 pooling; dense to one logit.
+ * 3×3×3 convolution (c₀ → c₁, LeakyReLU) and 2×2×2 pooling; the features with their
+ * minibatch deviation (minibatch-deviation.ts), dense to one logit.
  * Convolving over time as well as space is what lets D see motion. Space-to-depth
  * quarters the cost of the first convolution and, unlike the 2×2 average pooling it
  * replaced, keeps the sub-pixel detail that tells a blob's speed (exploratory runs on
@@ -64,7 +66,7 @@ export class FieldDiscriminator implements Network {
     this.layers = [
       variables.conv3d('conv0', 4, channels[0], random),
       variables.conv3d('conv1', channels[0], channels[1], random),
-      variables.dense('dense0', (frames / 4) * (height / 8) * (width / 8) * channels[1], 1, random),
+      variables.dense('dense0', (frames / 4) * (height / 8) * (width / 8) * channels[1] + 1, 1, random),
     ];
     this.variables = variables.variables;
   }
@@ -76,7 +78,7 @@ export class FieldDiscriminator implements Network {
     let x = spaceToDepth(input as tf.Tensor4D);
     x = averagePool(tf.leakyRelu(convolve(x, conv0), 0.2), [2, 2, 2]);
     x = averagePool(tf.leakyRelu(convolve(x, conv1), 0.2), [2, 2, 2]);
-    return dense(tf.reshape(x, [n, -1]), output.kernel as tf.Tensor2D, output.bias);
+    return dense(minibatchDeviation(tf.reshape(x, [n, -1])), output.kernel as tf.Tensor2D, output.bias);
   }
 
   trainableVariables(): tf.Variable[] {

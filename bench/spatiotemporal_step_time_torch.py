@@ -1,0 +1,164 @@
+"""The training steps of ganpipe's default spatiotemporal models in PyTorch, for
+bench/spatiotemporal-step-time.ts: the same networks, loss and optimizer, one thread.
+Prints JSON {"torch", "blas", "matmulMs", "ms": {model: median ms per step}}.
+
+    /usr/bin/python3 bench/spatiotemporal_step_time_torch.py STEPS REPETITIONS
+
+field: blobs' default (batch 32, 8 x 16 x 16): the advection generator
+(core/model/advection-generator.ts) and the 3-D convolutional discriminator with
+space-to-depth input and minibatch deviation (core/model/field-networks.ts).
+sequence: the default sequence model on TimeGAN's sines (batch 128, 24 x 5): an MLP
+writing 5 cosine weights per feature (core/model/time-basis-generator.ts) and an MLP D.
+Real batches come from a pool drawn once (ganpipe draws each batch fresh in JS, a small
+cost that this side does not pay).
+"""
+import json
+import re
+import math
+import statistics
+import sys
+import time
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+torch.set_num_threads(1)
+torch.manual_seed(0)
+
+
+def bilinear_upsampling(size):
+    """[size, 2*size]: half-pixel centres, clamped edges (field-layers.ts, bilinearUpsampling)."""
+    matrix = torch.zeros(size, 2 * size)
+    for target in range(2 * size):
+        position = min(max((target + 0.5) / 2 - 0.5, 0), size - 1)
+        below = math.floor(position)
+        above = min(below + 1, size - 1)
+        weight = position - below
+        matrix[below, target] += 1 - weight
+        matrix[above, target] += weight
+    return matrix
+
+
+class AdvectionGenerator(nn.Module):
+    def __init__(self, latent, hidden, frames, height, width):
+        super().__init__()
+        self.shape = (frames, height, width)
+        self.dense0 = nn.Linear(latent, hidden)
+        self.content = nn.Linear(hidden, (height // 2) * (width // 2))
+        self.velocity = nn.Linear(hidden, 2)
+        self.register_buffer("upsampling", torch.kron(bilinear_upsampling(height // 2), bilinear_upsampling(width // 2)))
+        self.register_buffer("offsets", (torch.arange(frames) - (frames - 1) / 2).view(1, frames, 1, 1))
+
+    @staticmethod
+    def shift(delta, size):
+        indices = torch.arange(size, dtype=torch.float32)
+        source = (indices.view(1, 1, size, 1) - delta).clamp(0, size - 1)
+        return F.relu(1 - (indices.view(1, 1, 1, size) - source).abs())
+
+    def forward(self, z):
+        frames, height, width = self.shape
+        n = z.shape[0]
+        h = F.relu(self.dense0(z))
+        content = (self.content(h) @ self.upsampling).view(n, 1, height, width)
+        velocity = self.velocity(h)
+        rows = self.shift(velocity[:, 1].view(n, 1, 1, 1) * self.offsets, height)
+        columns = self.shift(velocity[:, 0].view(n, 1, 1, 1) * self.offsets, width)
+        return torch.sigmoid(rows @ content.expand(n, frames, height, width) @ columns.transpose(-1, -2))
+
+
+def minibatch_deviation(features, group=4):
+    n, size = features.shape
+    groups = features.view(n // group, group, size)
+    deviation = (groups.var(1, unbiased=False) + 1e-8).sqrt().mean(1, keepdim=True)
+    return torch.cat([features, deviation.repeat_interleave(group, 0)], 1)
+
+
+class FieldDiscriminator(nn.Module):
+    def __init__(self, frames, height, width, channels=(8, 16)):
+        super().__init__()
+        self.shape = (frames, height, width)
+        self.conv0 = nn.Conv3d(4, channels[0], 3, padding=1)
+        self.conv1 = nn.Conv3d(channels[0], channels[1], 3, padding=1)
+        self.dense0 = nn.Linear((frames // 4) * (height // 8) * (width // 8) * channels[1] + 1, 1)
+
+    def forward(self, x):
+        frames, height, width = self.shape
+        n = x.shape[0]
+        # Space-to-depth 2x2, then channels first for Conv3d.
+        x = x.view(n, frames, height // 2, 2, width // 2, 2).permute(0, 3, 5, 1, 2, 4).reshape(n, 4, frames, height // 2, width // 2)
+        x = F.avg_pool3d(F.leaky_relu(self.conv0(x), 0.2), 2)
+        x = F.avg_pool3d(F.leaky_relu(self.conv1(x), 0.2), 2)
+        return self.dense0(minibatch_deviation(x.reshape(n, -1)))
+
+
+class TimeBasisGenerator(nn.Module):
+    def __init__(self, latent, hidden, length, features, size):
+        super().__init__()
+        self.shape = (length, features, size)
+        self.mlp = nn.Sequential(nn.Linear(latent, hidden[0]), nn.ReLU(), nn.Linear(hidden[0], hidden[1]), nn.ReLU(), nn.Linear(hidden[1], size * features))
+        basis = torch.tensor([[math.cos(math.pi * k * (t + 0.5) / length) for t in range(length)] for k in range(size)])
+        self.register_buffer("basis", basis)
+
+    def forward(self, z):
+        length, features, size = self.shape
+        weights = self.mlp(z).view(-1, size, features)
+        return torch.sigmoid(torch.einsum("nkf,kt->ntf", weights, self.basis))
+
+
+def mlp_discriminator(size):
+    return nn.Sequential(nn.Flatten(), nn.Linear(size, 128), nn.LeakyReLU(0.2), nn.Linear(128, 128), nn.LeakyReLU(0.2), nn.Linear(128, 1))
+
+
+def step_ms(generator, discriminator, latent, batch, pool, steps, repetitions):
+    g_opt = torch.optim.Adam(generator.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    d_opt = torch.optim.Adam(discriminator.parameters(), lr=1e-3, betas=(0.5, 0.999))
+
+    def one_step():
+        real = pool[torch.randint(0, pool.shape[0], (batch,))]
+        fake = generator(torch.randn(batch, latent)).detach()
+        logits = discriminator(torch.cat([real, fake]))  # one pass over both, as ganpipe
+        d_loss = F.softplus(-logits[:batch]).mean() + F.softplus(logits[batch:]).mean()
+        d_opt.zero_grad()
+        d_loss.backward()
+        d_opt.step()
+        g_loss = F.softplus(-discriminator(generator(torch.randn(batch, latent)))).mean()
+        g_opt.zero_grad()
+        g_loss.backward()
+        g_opt.step()
+        return d_loss.item(), g_loss.item()  # read back, as ganpipe does every step
+
+    for _ in range(5):
+        one_step()
+    timings = []
+    for _ in range(repetitions):
+        started = time.perf_counter()
+        for _ in range(steps):
+            one_step()
+        timings.append((time.perf_counter() - started) * 1000 / steps)
+    return statistics.median(timings)
+
+
+def blas_check():
+    """Which BLAS torch runs on: the config's BLAS_INFO and a timed 256x128 . 128x128 matmul."""
+    a, b = torch.randn(256, 128), torch.randn(128, 128)
+    for _ in range(20):
+        a @ b
+    started = time.perf_counter()
+    for _ in range(200):
+        a @ b
+    matmul_ms = (time.perf_counter() - started) * 1000 / 200
+    found = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    return (found.group(1) if found else "unknown"), matmul_ms
+
+
+if __name__ == "__main__":
+    steps, repetitions = int(sys.argv[1]), int(sys.argv[2])
+    blas, matmul_ms = blas_check()
+    field_pool = torch.rand(512, 8, 16, 16)
+    sequence_pool = torch.rand(2048, 24, 5)
+    ms = {
+        "field": step_ms(AdvectionGenerator(16, 128, 8, 16, 16), FieldDiscriminator(8, 16, 16), 16, 32, field_pool, steps, repetitions),
+        "sequence": step_ms(TimeBasisGenerator(16, (128, 128), 24, 5, 5), mlp_discriminator(120), 16, 128, sequence_pool, steps, repetitions),
+    }
+    print(json.dumps({"torch": torch.__version__, "blas": blas, "matmulMs": matmul_ms, "ms": ms}))

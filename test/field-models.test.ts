@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../core/backend/select-backend';
+import { AdvectionGenerator } from '../core/model/advection-generator';
+import { minibatchDeviation } from '../core/model/minibatch-deviation';
+import { SeededRandom } from '../core/util/seeded-random';
+
+test.before(async () => void (await selectBackend('wasm')));
+
+/** A generator whose content and velocity are set by hand (its dense layers' weights). */
+function advectionWith(content: number[], velocity: [number, number], shape: [number, number, number]): AdvectionGenerator {
+  const generator = new AdvectionGenerator('generator', 1, shape, 1, new SeededRandom(1));
+  const set = (name: string, values: number[], layerShape: number[]) => generator.variables.find((variable) => variable.name === `generator/${name}`)!.variable.assign(tf.tensor(values, layerShape));
+  const [, height, width] = shape;
+  const cells = (height / 2) * (width / 2);
+  // h = relu(z·1 + 0) = 1 for z = 1; content = h·W + b with W = 0, so content = b; velocity = b.
+  set('dense0/kernel', [1], [1, 1]);
+  set('dense0/bias', [0], [1]);
+  set('content/kernel', new Array(cells).fill(0), [1, cells]);
+  set('content/bias', content, [cells]);
+  set('velocity/kernel', [0, 0], [1, 2]);
+  set('velocity/bias', velocity, [2]);
+  return generator;
+}
+
+test('the advection generator carries its content across the frames at its velocity, centred on the middle frame', () => {
+  const shape: [number, number, number] = [3, 16, 16];
+  // One bright cell in the middle of the 8×8 half-resolution content: far from the edges.
+  const content = new Array(64).fill(0);
+  content[4 * 8 + 3] = 1;
+  const generator = advectionWith(content, [2, -1], shape);
+  const frames = tf.tidy(() => generator.apply(tf.ones([1, 1])).arraySync()[0] as number[][][]);
+  const centre = (frame: number[][]) => {
+    let [mass, x, y] = [0, 0, 0];
+    frame.forEach((row, rowIndex) => row.forEach((value, column) => ((mass += value), (x += value * column), (y += value * rowIndex))));
+    return [x / mass, y / mass];
+  };
+  const [before, middle, after] = frames.map(centre);
+  // Frame t is shifted by (t − 1)·v: 2 px right and 1 px up per frame.
+  assert.ok(Math.abs(after[0] - middle[0] - 2) < 1e-4 && Math.abs(after[1] - middle[1] + 1) < 1e-4, `after ${after}, middle ${middle}`);
+  assert.ok(Math.abs(middle[0] - before[0] - 2) < 1e-4 && Math.abs(middle[1] - before[1] + 1) < 1e-4, `before ${before}, middle ${middle}`);
+  generator.dispose();
+});
+
+test("the advection generator's velocity gets a gradient: D's judgement of the motion reaches it", () => {
+  const content = Array.from({ length: 16 }, (_, cell) => (cell === 5 ? 1 : 0));
+  const generator = advectionWith(content, [0.3, 0.2], [4, 8, 8]);
+  const velocity = generator.variables.find((variable) => variable.name === 'generator/velocity/bias')!.variable;
+  const before = tf.memory().numTensors;
+  const gradient = tf.tidy(() => {
+    // Weights that favour mass on the right half: moving right pays.
+    const weights = tf.tensor4d(Array.from({ length: 4 * 64 }, (_, index) => (index % 8 >= 4 ? 1 : 0)), [1, 4, 8, 8]);
+    return tf.variableGrads(() => tf.sum(tf.mul(generator.apply(tf.ones([1, 1])), weights)) as tf.Scalar, [velocity]).grads[velocity.name].arraySync() as number[];
+  });
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(gradient[0] > 0, `∂/∂v_x = ${gradient[0]}`);
+  generator.dispose();
+});
+
+test('minibatch deviation appends each group its own spread and never mixes groups', () => {
+  tf.tidy(() => {
+    // Group 1: four identical samples (spread 0); group 2: ±1 around 0 in every feature (spread 1).
+    const features = tf.tensor2d([[1, 2], [1, 2], [1, 2], [1, 2], [1, -1], [-1, 1], [1, -1], [-1, 1]]);
+    const out = minibatchDeviation(features).arraySync();
+    assert.deepEqual(out.map((row) => row.slice(0, 2)), features.arraySync());
+    out.slice(0, 4).forEach((row) => assert.ok(Math.abs(row[2]) < 1e-3, `identical group: ${row[2]}`));
+    out.slice(4).forEach((row) => assert.ok(Math.abs(row[2] - 1) < 1e-3, `spread group: ${row[2]}`));
+    assert.throws(() => minibatchDeviation(tf.zeros([6, 2])), /multiple of 4/);
+  });
+});

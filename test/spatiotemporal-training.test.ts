@@ -79,7 +79,10 @@ test('config errors for the spatiotemporal settings name the field', () => {
     [{ dataset: 'csv' }, /csv: dataset "csv" needs a "csv" section/],
     [{ dataset: 'sines', csv: { path: 'x.csv', timeColumn: 't', featureColumns: ['a'] } }, /csv: is only read when dataset is "csv"/],
     [{ dataset: 'sines', model: 'conv3d' }, /model: "conv3d" needs a field dataset/],
-    [{ dataset: 'blobs', discriminator: { r1Penalty: 1 } }, /discriminator\.r1Penalty: 1 needs an MLP discriminator/],
+    [{ dataset: 'blobs', batchSize: 30 }, /batchSize: 30 must be a multiple of 4 for the advection model/],
+    [{ dataset: 'blobs', model: 'temporal-conv' }, /model: "temporal-conv" needs a sequence dataset/],
+    [{ dataset: 'timegan-sines', model: 'advection' }, /model: "advection" needs a field dataset/],
+    [{ dataset: 'sines', model: 'temporal-conv', temporalConv: { kernelSize: 4 } }, /temporalConv\.kernelSize/],
     [{ dataset: 'grid25', learningRateDecay: { startFraction: 1 } }, /learningRateDecay/],
     [{ dataset: 'csv', csv: { path: 'missing.csv', timeColumn: 't', featureColumns: ['a'] } }, /missing\.csv: no such file/],
   ];

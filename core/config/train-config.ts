@@ -72,7 +72,7 @@ const trainConfigObject = z
     dataset: z.enum(datasetNames).default('ring8'),
     /** Required when dataset is "csv". */
     csv: csvConfig.optional(),
-    /** `auto`: 3-D convolutions for fields, an MLP otherwise. */
+    /** `auto`: advection (with a 3-D convolutional D) for fields, an MLP otherwise (docs/datasets.md). */
     model: z.enum(['auto', 'mlp', 'conv3d', 'advection', 'temporal-conv']).default('auto'),
     temporalConv: z
       .object({

@@ -14,9 +14,9 @@ export type ModelName = 'mlp' | 'conv3d' | 'advection' | 'temporal-conv';
 
 const fieldModels: readonly ModelName[] = ['conv3d', 'advection'];
 
-/** `auto`: 3-D convolutions for fields, an MLP (dense over the whole window) otherwise. */
-export function resolveModelName(config: Pick<TrainConfig, 'model' | 'discriminator' | 'batchSize'>, dataset: Dataset): ModelName {
-  const model = config.model === 'auto' ? (dataset.kind === 'field' ? 'conv3d' : 'mlp') : config.model;
+/** `auto`: the advection generator with a 3-D convolutional D for fields, an MLP (dense over the whole window) otherwise (docs/datasets.md says why). */
+export function resolveModelName(config: Pick<TrainConfig, 'model' | 'batchSize'>, dataset: Dataset): ModelName {
+  const model = config.model === 'auto' ? (dataset.kind === 'field' ? 'advection' : 'mlp') : config.model;
   if (fieldModels.includes(model) && dataset.kind !== 'field') {
     throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: model: "${model}" needs a field dataset (frames × height × width); ${dataset.name} is a ${dataset.kind} dataset (use "mlp" or "auto")`);
   }
@@ -25,10 +25,6 @@ export function resolveModelName(config: Pick<TrainConfig, 'model' | 'discrimina
   }
   if (model === 'temporal-conv' && dataset.kind !== 'sequence') {
     throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: model: "temporal-conv" needs a sequence dataset (length × features); ${dataset.name} is a ${dataset.kind} dataset (use "mlp" or "auto")`);
-  }
-  if (model !== 'mlp' && config.discriminator.r1Penalty > 0) {
-    // conv3dSame supplies its own (first-order) gradient; R1 differentiates D's input gradient.
-    throw new GanpipeError('GANPIPE_CONFIG_INVALID', `config: discriminator.r1Penalty: ${config.discriminator.r1Penalty} needs an MLP discriminator; the ${model} model's convolution gradients cannot be differentiated twice (set it to 0)`);
   }
   return model;
 }

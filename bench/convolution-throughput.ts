@@ -39,15 +39,19 @@ interface Layer {
   outChannels: number;
 }
 
-/** The 3-D convolutions of the blobs field models at the dataset's default batch, and the issue's reference layer. */
+/**
+ * The 3-D convolutions of blobs' field D at the dataset's default batch (its input after
+ * the 2×2 space-to-depth: 4 channels on 8×8×8), the conv3d generator's, and issue #14's
+ * reference layer.
+ */
 function fieldLayers(): Layer[] {
   const config = trainConfigSchema.parse({ dataset: 'blobs' });
   const [c0, c1] = config.conv3d.discriminatorChannels;
   const both = 2 * config.batchSize; // D sees the real and the generated batch in one pass
   return [
-    { name: `D conv0 (1→${c0}, 8×8×8, batch ${both})`, input: [both, 8, 8, 8, 1], outChannels: c0 },
+    { name: `D conv0 (4→${c0}, 8×8×8, batch ${both})`, input: [both, 8, 8, 8, 4], outChannels: c0 },
     { name: `D conv1 (${c0}→${c1}, 4×4×4, batch ${both})`, input: [both, 4, 4, 4, c0], outChannels: c1 },
-    { name: `G conv0 (${config.conv3d.generatorChannels}→1, 8×8×8, batch ${config.batchSize})`, input: [config.batchSize, 8, 8, 8, config.conv3d.generatorChannels], outChannels: 1 },
+    { name: `conv3d model's G conv0 (${config.conv3d.generatorChannels}→1, 8×8×8, batch ${config.batchSize})`, input: [config.batchSize, 8, 8, 8, config.conv3d.generatorChannels], outChannels: 1 },
     { name: 'reference layer (8→16, 8×16×16, batch 32)', input: [32, 8, 16, 16, 8], outChannels: 16 },
   ];
 }

@@ -10,7 +10,7 @@ test.before(async () => void (await selectBackend('wasm')));
 
 /** A generator whose content and velocity are set by hand (its dense layers' weights). */
 function advectionWith(content: number[], velocity: [number, number], shape: [number, number, number]): AdvectionGenerator {
-  const generator = new AdvectionGenerator('generator', 1, shape, 1, new SeededRandom(1));
+  const generator = new AdvectionGenerator('generator', 1, shape, [1], new SeededRandom(1));
   const set = (name: string, values: number[], layerShape: number[]) => generator.variables.find((variable) => variable.name === `generator/${name}`)!.variable.assign(tf.tensor(values, layerShape));
   const [, height, width] = shape;
   const cells = (height / 2) * (width / 2);

@@ -88,7 +88,7 @@ export async function timeganPredictiveScore(real: Float32Array, generated: Floa
   const gru = tf1GruVariables(inputFeatures, hidden, random);
   // tf.layers.dense: Glorot-uniform kernel, zero bias.
   const outputKernel = tf.tidy(() => tf.variable(glorotUniform([hidden, 1], random.nextSeed())));
-  const outputBias = tf.variable(tf.zeros([1]));
+  const outputBias = tf.tidy(() => tf.variable(tf.zeros([1])));
   const variables = [...gru.variables, outputKernel, outputBias];
   const optimizer: tf.Optimizer = tf.train.adam(tf1Adam.learningRate, tf1Adam.beta1, tf1Adam.beta2, tf1Adam.epsilon);
   // The batch is made outside variableGrads' scope: gruStates' backward pass reads it.

@@ -9,7 +9,7 @@ export const ADVECTION_GENERATOR_KERNELS = [...DENSE_KERNELS, 'Relu', 'Sub', 'Ab
 
 /**
  * G for fields as advection: one frame of content, carried across the frames by a
- * per-sample velocity. z → dense (hidden, ReLU) → the middle frame at half the height
+ * per-sample velocity. z → dense layers (ReLU) → the middle frame at half the height
  * and width (bilinear ×2 upsampling, as FieldGenerator) and a velocity (v_x, v_y) in px
  * per frame; frame t is the content shifted by (t − t_mid)·v with linear interpolation
  * (edges clamped).
@@ -29,6 +29,7 @@ export const ADVECTION_GENERATOR_KERNELS = [...DENSE_KERNELS, 'Relu', 'Sub', 'Ab
  */
 export class AdvectionGenerator implements Network {
   readonly variables: NamedVariable[];
+  private readonly hidden: Layer[];
   private readonly layers: Layer[];
   private readonly upsampling: tf.Tensor2D;
   /** (t − t_mid) per frame, [1, frames, 1, 1]. */
@@ -41,17 +42,16 @@ export class AdvectionGenerator implements Network {
     readonly networkName: string,
     latentDim: number,
     private readonly shape: FieldShape,
-    hiddenUnits: number,
+    hiddenLayers: readonly number[],
     random: SeededRandom,
   ) {
     const [frames, height, width] = shape;
     if (height % 2 !== 0 || width % 2 !== 0) throw new Error(`the advection generator draws at half resolution: height and width must be even; the field is ${frames}×${height}×${width}`);
     const variables = new LayerVariables(networkName);
-    this.layers = [
-      variables.dense('dense0', latentDim, hiddenUnits, random),
-      variables.dense('content', hiddenUnits, (height / 2) * (width / 2), random),
-      variables.dense('velocity', hiddenUnits, 2, random),
-    ];
+    const sizes = [latentDim, ...hiddenLayers];
+    this.hidden = hiddenLayers.map((size, index) => variables.dense(`dense${index}`, sizes[index], size, random));
+    const last = sizes[sizes.length - 1];
+    this.layers = [variables.dense('content', last, (height / 2) * (width / 2), random), variables.dense('velocity', last, 2, random)];
     this.variables = variables.variables;
     const [rows, columns] = [height / 2, width / 2];
     this.upsampling = tf.tensor2d(kronecker(bilinearUpsampling(rows), [rows, height], bilinearUpsampling(columns), [columns, width]), [rows * columns, height * width]);
@@ -62,9 +62,9 @@ export class AdvectionGenerator implements Network {
 
   apply(z: tf.Tensor): tf.Tensor4D {
     const [frames, height, width] = this.shape;
-    const [hidden, contentLayer, velocityLayer] = this.layers;
+    const [contentLayer, velocityLayer] = this.layers;
     const n = z.shape[0];
-    const h = tf.relu(dense(z as tf.Tensor2D, hidden.kernel as tf.Tensor2D, hidden.bias));
+    const h = this.hidden.reduce((x, layer) => tf.relu(dense(x, layer.kernel as tf.Tensor2D, layer.bias)), z as tf.Tensor2D);
     const content = tf.reshape(tf.matMul(dense(h, contentLayer.kernel as tf.Tensor2D, contentLayer.bias), this.upsampling), [n, 1, height, width]);
     const velocity = dense(h, velocityLayer.kernel as tf.Tensor2D, velocityLayer.bias);
     const [velocityX, velocityY] = tf.split(velocity, 2, 1).map((component) => tf.reshape(component, [n, 1, 1, 1]));

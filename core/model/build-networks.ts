@@ -55,7 +55,7 @@ export function buildNetworks(model: ModelName, config: TrainConfig, dataset: Da
     // G first: the order in which the random stream is consumed is part of a run's identity.
     const generator =
       model === 'advection'
-        ? new AdvectionGenerator('generator', config.latentDim, shape, config.generator.hiddenLayers[0], random)
+        ? new AdvectionGenerator('generator', config.latentDim, shape, config.generator.hiddenLayers, random)
         : new FieldGenerator('generator', config.latentDim, shape, config.generator.hiddenLayers[0], generatorChannels, random);
     const discriminator = new FieldDiscriminator('discriminator', shape, discriminatorChannels, random);
     return { generator, discriminator };

@@ -21,6 +21,7 @@ import { createDataset } from '../core/data/datasets';
 import { GanModel } from '../core/model/gan-model';
 import { SeededRandom } from '../core/util/seeded-random';
 import { median } from './support/statistics';
+import { ONE_THREAD } from './support/torch-reference';
 
 const MODELS = { field: 'blobs', sequence: 'timegan-sines' } as const;
 type ModelKind = keyof typeof MODELS;
@@ -57,7 +58,7 @@ interface TorchResult {
 }
 
 function torchMsPerStep(steps: number, repetitions: number): TorchResult | string {
-  const result = spawnSync('/usr/bin/python3', [path.join(__dirname, '../../bench/spatiotemporal_step_time_torch.py'), String(steps), String(repetitions)], { encoding: 'utf8' });
+  const result = spawnSync('/usr/bin/python3', [path.join(__dirname, '../../bench/spatiotemporal_step_time_torch.py'), String(steps), String(repetitions)], { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
   if (result.error || result.status !== 0) return `PyTorch unavailable (${(result.error?.message ?? result.stderr.trim().split('\n').at(-1) ?? '').slice(0, 160)}); apt-get install -y python3-torch libopenblas0-pthread`;
   return JSON.parse(result.stdout) as TorchResult;
 }

@@ -15,13 +15,14 @@ cost that this side does not pay).
 import json
 import re
 import math
-import statistics
 import sys
 import time
 
 import torch
 from torch import nn
 import torch.nn.functional as F
+
+from torch_timing import median_ms_per_step
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -128,15 +129,7 @@ def step_ms(generator, discriminator, latent, batch, pool, steps, repetitions):
         g_opt.step()
         return d_loss.item(), g_loss.item()  # read back, as ganpipe does every step
 
-    for _ in range(5):
-        one_step()
-    timings = []
-    for _ in range(repetitions):
-        started = time.perf_counter()
-        for _ in range(steps):
-            one_step()
-        timings.append((time.perf_counter() - started) * 1000 / steps)
-    return statistics.median(timings)
+    return median_ms_per_step(one_step, steps, repetitions, warm_up=5)
 
 
 def blas_check():

@@ -19,6 +19,7 @@ import { GanModel } from '../core/model/gan-model';
 import { usePlainMatMulGradient, useStockMatMulGradient } from '../core/model/plain-matmul-gradient';
 import { SeededRandom } from '../core/util/seeded-random';
 import { median } from './support/statistics';
+import { ONE_THREAD } from './support/torch-reference';
 
 const BATCHES = [64, 256, 1024];
 const identity = <T>(value: T) => value;
@@ -87,7 +88,7 @@ async function msPerStep(make: (batch: number) => { step: StepFunction; dispose(
 }
 
 function torchTimes(steps: number, repetitions: number): { version: string; ms: Record<string, number> } | string {
-  const result = spawnSync('/usr/bin/python3', [path.join(__dirname, '../../bench/step_time_torch.py'), BATCHES.join(','), String(steps), String(repetitions)], { encoding: 'utf8' });
+  const result = spawnSync('/usr/bin/python3', [path.join(__dirname, '../../bench/step_time_torch.py'), BATCHES.join(','), String(steps), String(repetitions)], { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
   if (result.error || result.status !== 0) return `skipped: PyTorch unavailable (${(result.error?.message ?? result.stderr.trim().split('\n').at(-1) ?? '').slice(0, 120)}); apt-get install -y python3-torch libopenblas0-pthread`;
   const parsed = JSON.parse(result.stdout);
   return { version: parsed.torch, ms: parsed.ms };

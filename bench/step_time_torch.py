@@ -4,13 +4,13 @@ optimizer as ganpipe's default, one thread. Prints JSON {batch: median ms per st
     python3 bench/step_time_torch.py 64,256,1024 STEPS REPETITIONS
 """
 import json
-import statistics
 import sys
-import time
 
 import torch
 from torch import nn
 import torch.nn.functional as F
+
+from torch_timing import median_ms_per_step
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -46,15 +46,7 @@ def step_ms(batch, steps, repetitions):
         g_opt.step()
         return d_loss.item(), g_loss.item()  # read back, as ganpipe does every step
 
-    for _ in range(10):
-        one_step()
-    timings = []
-    for _ in range(repetitions):
-        started = time.perf_counter()
-        for _ in range(steps):
-            one_step()
-        timings.append((time.perf_counter() - started) * 1000 / steps)
-    return statistics.median(timings)
+    return median_ms_per_step(one_step, steps, repetitions, warm_up=10)
 
 
 if __name__ == "__main__":

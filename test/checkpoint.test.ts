@@ -42,7 +42,9 @@ test('checkpoints every N steps and at the end, each recorded with a content has
   assert.throws(() => readCheckpoint(path.join(trainer.runDir, 'checkpoints', 'nowhere')), /not a checkpoint/);
 });
 
-test('restoring a checkpoint (with its random streams) replays the same losses, without leaking tensors', async () => {
+// With lazy R1 the restore must also bring back which D updates carry the penalty.
+for (const discriminator of [{}, { r1Penalty: 1, r1Every: 3 }]) {
+test(`restoring a checkpoint (with its random streams) replays the same losses, without leaking tensors (discriminator ${JSON.stringify(discriminator)})`, async () => {
   let tensorsBeforeRestore = 0;
   let tensorsAfterRestore = 0;
   const rewind: TrainerPlugin = {
@@ -58,7 +60,7 @@ test('restoring a checkpoint (with its random streams) replays the same losses, 
     },
   };
   // No learning-rate decay: it depends on the step, which a restore does not rewind.
-  const trainer = await createTestTrainer(smallConfig({ steps: 15, learningRateDecay: false, evaluation: { every: 1000, samples: 50 } }), [new CheckpointPlugin({ every: 5, atEnd: false }), rewind]);
+  const trainer = await createTestTrainer(smallConfig({ steps: 15, learningRateDecay: false, discriminator: { ...smallConfig({}).discriminator, ...discriminator }, evaluation: { every: 1000, samples: 50 } }), [new CheckpointPlugin({ every: 5, atEnd: false }), rewind]);
   await trainer.run();
   const losses = lossesByStep(trainer.runDir);
   for (let offset = 1; offset <= 5; offset++) assert.deepEqual(losses.get(10 + offset), losses.get(5 + offset), `step ${10 + offset} repeats step ${5 + offset}`);
@@ -66,6 +68,7 @@ test('restoring a checkpoint (with its random streams) replays the same losses, 
   const restored = readEventLog(trainer.runDir).events.find((event) => event.type === 'checkpoint.restored');
   assert.ok(restored && restored.type === 'checkpoint.restored' && restored.checkpointStep === 5 && restored.step === 10);
 });
+}
 
 test('rollback: a collapse restores the last checkpoint before its onset, lowers G\'s learning rate, and training carries on', async () => {
   const poisonOnce = poisonDiscriminatorAt(12);

@@ -34,6 +34,12 @@ const discriminatorConfig = z
     ...networkFields({ hiddenLayers: [128, 128], learningRate: 1e-3 }),
     /** γ of the R1 penalty γ/2·E‖∇ₓD(x)‖² on real samples (Mescheder et al. 2018); 0: off. */
     r1Penalty: z.number().min(0).max(1e6).default(0),
+    /**
+     * Apply R1 on every k-th D update only, weighted k·γ (StyleGAN2's lazy
+     * regularization): the penalty costs more than the rest of a D update, and the
+     * gradient it adds changes slowly.
+     */
+    r1Every: positiveInt(1000).default(1),
   })
   .strict()
   .default({});

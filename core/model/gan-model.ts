@@ -58,6 +58,8 @@ export class GanModel {
   private readonly standardization?: { mean: tf.Tensor; std: tf.Tensor };
   /** The learning-rate decay's factor for the current step (learning-rate-decay.ts). */
   private decayFactor = 1;
+  /** D updates so far: which of them carry the lazy R1 penalty. Restored from Adam's iteration count. */
+  private discriminatorUpdates = 0;
 
   constructor(
     private readonly config: TrainConfig,
@@ -129,7 +131,9 @@ export class GanModel {
       let meanFakeOutput: tf.Scalar | undefined;
       let accuracy: tf.Scalar | undefined;
       let adversarialLoss: tf.Scalar | undefined;
-      const r1Weight = this.config.discriminator.r1Penalty;
+      const { r1Penalty, r1Every } = this.config.discriminator;
+      const r1Weight = r1Penalty > 0 && this.discriminatorUpdates % r1Every === 0 ? r1Penalty * r1Every : 0;
+      this.discriminatorUpdates++;
       const { value: loss, grads } = tf.variableGrads(() => {
         // One pass over real and generated together: half the matMul calls of two
         // passes, and larger ones, which the wasm kernels run more efficiently.
@@ -282,6 +286,8 @@ export class GanModel {
       accBeta1.assign(take(`${net}/optimizer/accBeta1`));
       accBeta2.assign(take(`${net}/optimizer/accBeta2`));
     }
+    // Adam counts every applied update: for D, the D updates a resumed run has already done.
+    this.discriminatorUpdates = (await take('discriminator/optimizer/iterations').data())[0];
   }
 
   dispose(): void {

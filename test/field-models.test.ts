@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../core/backend/select-backend';
 import { AdvectionGenerator } from '../core/model/advection-generator';
+import { framesAsChannels } from '../core/model/frames-as-channels-discriminator';
 import { minibatchDeviation } from '../core/model/minibatch-deviation';
 import { SeededRandom } from '../core/util/seeded-random';
 
@@ -68,4 +69,23 @@ test('minibatch deviation appends each group its own spread and never mixes grou
     out.slice(4).forEach((row) => assert.ok(Math.abs(row[2] - 1) < 1e-3, `spread group: ${row[2]}`));
     assert.throws(() => minibatchDeviation(tf.zeros([6, 2])), /multiple of 4/);
   });
+});
+
+test('frames as channels: cell (y, x) holds every frame of its 2×2 block, channel (row in block, column in block, frame)', () => {
+  const [n, frames, height, width] = [2, 3, 4, 6];
+  // Each value encodes where it came from: sample·1000 + frame·100 + row·10 + column.
+  const input = tf.tensor4d(Array.from({ length: n * frames * height * width }, (_, index) => {
+    const [sample, frame, row, column] = [Math.floor(index / (frames * height * width)), Math.floor(index / (height * width)) % frames, Math.floor(index / width) % height, index % width];
+    return sample * 1000 + frame * 100 + row * 10 + column;
+  }), [n, frames, height, width]);
+  const cells = tf.tidy(() => framesAsChannels(input).arraySync());
+  for (let sample = 0; sample < n; sample++) {
+    for (let y = 0; y < height / 2; y++) {
+      for (let x = 0; x < width / 2; x++) {
+        const expected = [0, 1].flatMap((rowInBlock) => [0, 1].flatMap((columnInBlock) => Array.from({ length: frames }, (_, frame) => sample * 1000 + frame * 100 + (2 * y + rowInBlock) * 10 + 2 * x + columnInBlock)));
+        assert.deepEqual(cells[sample][y][x], expected, `sample ${sample}, cell (${y}, ${x})`);
+      }
+    }
+  }
+  input.dispose();
 });

@@ -13,14 +13,17 @@ const cases = [
   { dataset: 'ring8', model: 'mlp' },
   { dataset: 'sines', model: 'mlp' },
   { dataset: 'sines', model: 'temporal-conv' },
-  { dataset: 'blobs', model: 'advection' },
+  { dataset: 'blobs', model: 'advection', conv3d: { discriminator: 'conv3d' } },
+  { dataset: 'blobs', model: 'advection', conv3d: { discriminator: 'frames-as-channels' } },
   { dataset: 'blobs', model: 'conv3d' },
-] as const;
+] as const satisfies { dataset: string; model: string; conv3d?: object }[];
 
-for (const { dataset, model } of cases) {
-  test(`the kernel check's list for ${model} holds every kernel a real ${dataset} training step runs`, async () => {
+for (const testCase of cases) {
+  const { dataset, model } = testCase;
+  const conv3d = 'conv3d' in testCase ? testCase.conv3d : {};
+  test(`the kernel check's list for ${model} holds every kernel a real ${dataset} training step runs ${JSON.stringify(conv3d)}`, async () => {
     await selectBackend('wasm');
-    const config = trainConfigSchema.parse({ dataset, model, batchSize: 8, plugins: [] });
+    const config = trainConfigSchema.parse({ dataset, model, conv3d, batchSize: 8, plugins: [] });
     const data = createDataset(config);
     const random = new SeededRandom(1);
     const gan = new GanModel(config, data, random);

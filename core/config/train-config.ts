@@ -91,6 +91,10 @@ const trainConfigObject = z
       .object({
         discriminatorChannels: z.tuple([positiveInt(256), positiveInt(256)]).default([8, 16]),
         generatorChannels: positiveInt(256).default(4),
+        /** The field D: 3-D convolutions, or the clip's frames as the channels of 2-D convolutions. */
+        discriminator: z.enum(['conv3d', 'frames-as-channels']).default('conv3d'),
+        /** Width of the frames-as-channels D's first convolution (odd), in cells of 2×2 pixels. */
+        discriminatorFirstKernelSize: positiveInt(15).refine((size) => size % 2 === 1, 'must be odd (a centred window)').default(3),
       })
       .strict()
       .default({}),

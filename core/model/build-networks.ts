@@ -3,6 +3,7 @@ import { sampleSize, type Dataset } from '../data/dataset';
 import { GanpipeError } from '../errors';
 import type { SeededRandom } from '../util/seeded-random';
 import { ADVECTION_GENERATOR_KERNELS, AdvectionGenerator } from './advection-generator';
+import { FRAMES_AS_CHANNELS_KERNELS, FramesAsChannelsDiscriminator } from './frames-as-channels-discriminator';
 import { FIELD_NETWORK_KERNELS, FieldDiscriminator, FieldGenerator, type FieldShape } from './field-networks';
 import { Mlp, MLP_KERNELS } from './mlp';
 import { MINIBATCH_GROUP_SIZE } from './minibatch-deviation';
@@ -43,7 +44,7 @@ const GAN_UPDATE_KERNELS = ['Add', 'AddN', 'Cast', 'Concat', 'Greater', 'Identit
 export const modelKernels: Record<ModelName, readonly string[]> = {
   mlp: [...GAN_UPDATE_KERNELS, ...MLP_KERNELS, ...TIME_BASIS_KERNELS],
   conv3d: [...GAN_UPDATE_KERNELS, ...FIELD_NETWORK_KERNELS],
-  advection: [...GAN_UPDATE_KERNELS, ...FIELD_NETWORK_KERNELS, ...ADVECTION_GENERATOR_KERNELS],
+  advection: [...GAN_UPDATE_KERNELS, ...FIELD_NETWORK_KERNELS, ...FRAMES_AS_CHANNELS_KERNELS, ...ADVECTION_GENERATOR_KERNELS],
   'temporal-conv': [...GAN_UPDATE_KERNELS, ...TEMPORAL_CONV_KERNELS],
 };
 
@@ -57,7 +58,10 @@ export function buildNetworks(model: ModelName, config: TrainConfig, dataset: Da
       model === 'advection'
         ? new AdvectionGenerator('generator', config.latentDim, shape, config.generator.hiddenLayers, random)
         : new FieldGenerator('generator', config.latentDim, shape, config.generator.hiddenLayers[0], generatorChannels, random);
-    const discriminator = new FieldDiscriminator('discriminator', shape, discriminatorChannels, random);
+    const discriminator =
+      config.conv3d.discriminator === 'frames-as-channels'
+        ? new FramesAsChannelsDiscriminator('discriminator', shape, discriminatorChannels, config.conv3d.discriminatorFirstKernelSize, random)
+        : new FieldDiscriminator('discriminator', shape, discriminatorChannels, random);
     return { generator, discriminator };
   }
   if (model === 'temporal-conv') {

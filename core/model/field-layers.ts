@@ -25,6 +25,15 @@ export class LayerVariables {
     return this.add(layer, glorotKernel(fanIn, fanOut, random), fanOut);
   }
 
+  /** A size×size convolution kernel [size, size, in, out], Glorot-uniform over its fans. */
+  conv2d(layer: string, channelsIn: number, channelsOut: number, random: SeededRandom, size = 3): Layer {
+    const taps = size * size;
+    const flat = glorotKernel(taps * channelsIn, taps * channelsOut, random);
+    const kernel = tf.tidy(() => tf.variable(tf.reshape(tf.slice(flat, [0, 0], [taps * channelsIn, channelsOut]), [size, size, channelsIn, channelsOut])));
+    flat.dispose();
+    return this.add(layer, kernel, channelsOut);
+  }
+
   /** A 3×3×3 convolution kernel [3, 3, 3, in, out], Glorot-uniform over its fans. */
   conv3d(layer: string, channelsIn: number, channelsOut: number, random: SeededRandom): Layer {
     const flat = glorotKernel(TAPS * channelsIn, TAPS * channelsOut, random);

@@ -89,3 +89,20 @@ test('frames as channels: cell (y, x) holds every frame of its 2×2 block, chann
   }
   input.dispose();
 });
+
+test("the advection generator's shift keeps a smooth blob's shape at fractional shifts (Lanczos, not linear interpolation)", () => {
+  // Content: a Gaussian of σ = 0.75 cells at half resolution, in the middle of 8×8 cells.
+  const content = Array.from({ length: 64 }, (_, cell) => Math.exp(-(((cell % 8) - 3.5) ** 2 + (Math.floor(cell / 8) - 3.5) ** 2) / (2 * 0.75 ** 2)));
+  // 0.25 px per frame: frames at −0.875 … +0.875 px, every one a fractional shift.
+  const generator = advectionWith(content, [0.25, 0], [8, 16, 16]);
+  const frames = tf.tidy(() => generator.apply(tf.ones([1, 1])).arraySync()[0] as number[][][]);
+  const spreadAlongRows = (frame: number[][]) => {
+    let [mass, moment, second] = [0, 0, 0];
+    frame.forEach((row) => row.forEach((value, column) => ((mass += value), (moment += value * column), (second += value * column * column))));
+    return second / mass - (moment / mass) ** 2;
+  };
+  const spreads = frames.map(spreadAlongRows);
+  const [least, most] = [Math.min(...spreads), Math.max(...spreads)];
+  assert.ok((most - least) / least < 0.02, `the spread flickers from ${least} to ${most} px²`);
+  generator.dispose();
+});

@@ -25,6 +25,8 @@ export interface BlobsDataset extends Dataset {
   readonly modeCount: number;
   /** Mode k's velocity v_k = speed·(cos 2πk/K, sin 2πk/K). */
   readonly velocities: readonly Velocity[];
+  /** σ of the Gaussian blob, in pixels. */
+  readonly blobStd: number;
   assignModes(samples: Float32Array, count: number): ModeAssignment;
 }
 
@@ -160,6 +162,7 @@ export function blobs(options: BlobsOptions = {}): BlobsDataset {
     sampleShape: [frames, height, width],
     modeCount: velocityCount,
     velocities,
+    blobStd,
     assignModes,
     sample: drawBlobs,
     evaluationSample: drawBlobs,

@@ -10,7 +10,8 @@
  * Each run is a child process (bench/support/spatiotemporal-run.ts), one core each.
  *
  *   npm run build && node dist/bench/spatiotemporal.js [--seeds 3] [--steps blobs=3000,sines=6000]
- *     [--datasets sines,timegan-sines,blobs,seattle-weather] [--concurrency 2] [--results FILE] [--report-only]
+ *     [--datasets sines,timegan-sines,blobs,seattle-weather] [--settings "no plugins,defaults"]
+ *     [--concurrency 2] [--results FILE] [--report-only]
  *
  * Each finished run is appended to the results file (JSON lines) as it completes; a rerun
  * with the same file skips the runs already there.
@@ -130,6 +131,7 @@ async function main() {
     .option('--seeds <n>', 'seeds per setting', '3')
     .option('--steps <list>', 'step budgets as dataset=N,… (default: each dataset\'s default budget)', '')
     .option('--datasets <list>', 'comma-separated datasets', datasets.join(','))
+    .option('--settings <list>', `comma-separated settings, of: ${Object.keys(settings).join('; ')}`, 'no plugins,defaults')
     .option('--concurrency <n>', 'runs at once (one core each)', String(os.cpus().length))
     .option('--report-only', 'print the table from the results file without running anything')
     .option('--results <file>', 'JSON-lines file of finished runs (appended; reused to resume)', path.join(os.tmpdir(), 'ganpipe-spatiotemporal-results.jsonl'))
@@ -146,7 +148,9 @@ async function main() {
     budgets[dataset as DatasetName] = Number(steps);
   }
   const chosen = (options.datasets as string).split(',') as DatasetName[];
-  const jobs = Object.keys(settings).flatMap((setting) =>
+  const chosenSettings = (options.settings as string).split(',');
+  for (const setting of chosenSettings) if (!settings[setting]) throw new Error(`--settings: unknown setting "${setting}" (known: ${Object.keys(settings).join('; ')})`);
+  const jobs = chosenSettings.flatMap((setting) =>
     chosen.filter((dataset) => settings[setting].datasets.includes(dataset)).flatMap((dataset) =>
       seeds.map((seed) => async (): Promise<RunResult> => {
         const done = finished.find((row) => row.setting === setting && row.dataset === dataset && row.seed === seed && row.steps === budgets[dataset]);
@@ -167,7 +171,7 @@ async function main() {
   console.log('| setting | dataset | runs | MMD² | ACF distance | discriminative score (ours: MLP) | discriminative score (TimeGAN protocol) | predictive score (TimeGAN protocol) | blobs modes covered (of 8) | blobs high quality | rollbacks | steps/s | training wall time / run |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const dataset of chosen) {
-    for (const setting of Object.keys(settings).filter((name) => settings[name].datasets.includes(dataset))) {
+    for (const setting of chosenSettings.filter((name) => settings[name].datasets.includes(dataset))) {
       const rows = results.filter((row) => row.setting === setting && row.dataset === dataset);
       if (rows.length === 0) {
         console.log(`| ${setting} | ${dataset} | 0 | not run | | | | | | | | | |`);

@@ -53,9 +53,12 @@ class AdvectionGenerator(nn.Module):
 
     @staticmethod
     def shift(delta, size):
+        """Lanczos-3 interpolation matrices [n, frames, size, size] (advection-generator.ts, shiftMatrices)."""
         indices = torch.arange(size, dtype=torch.float32)
         source = (indices.view(1, 1, size, 1) - delta).clamp(0, size - 1)
-        return F.relu(1 - (indices.view(1, 1, 1, size) - source).abs())
+        offset = (indices.view(1, 1, 1, size) - source).clamp(-3, 3)
+        weights = torch.sinc(offset) * torch.sinc(offset / 3)
+        return weights / weights.sum(3, keepdim=True)
 
     def forward(self, z):
         frames, height, width = self.shape
@@ -90,6 +93,25 @@ class FieldDiscriminator(nn.Module):
         x = x.view(n, frames, height // 2, 2, width // 2, 2).permute(0, 3, 5, 1, 2, 4).reshape(n, 4, frames, height // 2, width // 2)
         x = F.avg_pool3d(F.leaky_relu(self.conv0(x), 0.2), 2)
         x = F.avg_pool3d(F.leaky_relu(self.conv1(x), 0.2), 2)
+        return self.dense0(minibatch_deviation(x.reshape(n, -1)))
+
+
+class FramesAsChannelsDiscriminator(nn.Module):
+    """frames-as-channels-discriminator.ts: 2x2 space-to-depth, frames as channels, two Conv2d with 2x2 average pooling."""
+
+    def __init__(self, frames, height, width, channels, first_kernel):
+        super().__init__()
+        self.shape = (frames, height, width)
+        self.conv0 = nn.Conv2d(4 * frames, channels[0], first_kernel, padding=first_kernel // 2)
+        self.conv1 = nn.Conv2d(channels[0], channels[1], 3, padding=1)
+        self.dense0 = nn.Linear((height // 8) * (width // 8) * channels[1] + 1, 1)
+
+    def forward(self, x):
+        frames, height, width = self.shape
+        n = x.shape[0]
+        x = x.view(n, frames, height // 2, 2, width // 2, 2).permute(0, 3, 5, 1, 2, 4).reshape(n, 4 * frames, height // 2, width // 2)
+        x = F.avg_pool2d(F.leaky_relu(self.conv0(x), 0.2), 2)
+        x = F.avg_pool2d(F.leaky_relu(self.conv1(x), 0.2), 2)
         return self.dense0(minibatch_deviation(x.reshape(n, -1)))
 
 

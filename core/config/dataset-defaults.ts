@@ -50,11 +50,19 @@ export const datasetDefaults: Partial<Record<DatasetName, Settings>> = {
   'timegan-sines': { ...smoothSequence(5), steps: 6000 },
   'seattle-weather': smoothSequence(8),
   csv: sequenceDefaults,
+  // The advection generator (auto for fields) against the frames-as-channels D, with the
+  // decay and a light R1 penalty. Exploratory single runs (bench/blobs-diagnostics.ts,
+  // seed 1, 3,000 steps, high-quality share at the end; BENCHMARKS.md): the 3-D
+  // convolutional D with R1 γ = 1 held 8 modes but 12 %; with γ = 0, 0.1 or batch 64 it
+  // collapsed onto 1–3 velocities; the frames-as-channels D with γ = 0.1 reached 24 %.
   blobs: {
     latentDim: 16,
     batchSize: 32,
-    steps: 2000,
+    steps: 3000,
     generator: { hiddenLayers: [128] },
+    learningRateDecay: {},
+    discriminator: { r1Penalty: 0.1 },
+    conv3d: { discriminator: 'frames-as-channels', discriminatorChannels: [32, 64] },
     evaluation: { every: 250, samples: 400 },
   },
 };

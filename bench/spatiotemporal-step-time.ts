@@ -33,6 +33,7 @@ async function ganpipeMsPerStep(dataset: (typeof MODELS)[ModelKind], steps: numb
   const data = createDataset(config);
   const random = new SeededRandom(1);
   const model = new GanModel(config, data, random);
+  if (model.modelName !== (dataset === MODELS.field ? 'advection' : 'mlp')) throw new Error(`${dataset}'s default model is ${model.modelName}: spatiotemporal_step_time_torch.py has no copy of it`);
   const step = async () => {
     const packed = [model.discriminatorUpdate(data.sample(config.batchSize, random), random.nextSeed(), identity), model.generatorUpdate(config.batchSize, random.nextSeed(), identity)];
     const scalars = tf.concat(packed);
@@ -57,8 +58,39 @@ interface TorchResult {
   ms: Record<ModelKind, number>;
 }
 
+/** The default models' settings, resolved from ganpipe's dataset defaults, for the PyTorch side. */
+function modelSettings(): object {
+  const field = trainConfigSchema.parse({ dataset: MODELS.field });
+  const sequence = trainConfigSchema.parse({ dataset: MODELS.sequence });
+  const [fieldData, sequenceData] = [createDataset(field), createDataset(sequence)];
+  if (!sequence.generator.timeBasis) throw new Error(`${MODELS.sequence}'s default model no longer writes cosine weights: update spatiotemporal_step_time_torch.py`);
+  return {
+    field: {
+      shape: fieldData.sampleShape,
+      latentDim: field.latentDim,
+      hidden: field.generator.hiddenLayers,
+      batch: field.batchSize,
+      discriminator: field.conv3d.discriminator,
+      channels: field.conv3d.discriminatorChannels,
+      firstKernel: field.conv3d.discriminatorFirstKernelSize,
+      r1Penalty: field.discriminator.r1Penalty,
+      r1Every: field.discriminator.r1Every,
+    },
+    sequence: {
+      shape: sequenceData.sampleShape,
+      latentDim: sequence.latentDim,
+      hidden: sequence.generator.hiddenLayers,
+      discriminatorHidden: sequence.discriminator.hiddenLayers,
+      basisSize: sequence.generator.timeBasis.size,
+      batch: sequence.batchSize,
+      r1Penalty: sequence.discriminator.r1Penalty,
+      r1Every: sequence.discriminator.r1Every,
+    },
+  };
+}
+
 function torchMsPerStep(steps: number, repetitions: number): TorchResult | string {
-  const result = spawnSync('/usr/bin/python3', [path.join(__dirname, '../../bench/spatiotemporal_step_time_torch.py'), String(steps), String(repetitions)], { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
+  const result = spawnSync('/usr/bin/python3', [path.join(__dirname, '../../bench/spatiotemporal_step_time_torch.py'), String(steps), String(repetitions), JSON.stringify(modelSettings())], { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
   if (result.error || result.status !== 0) return `PyTorch unavailable (${(result.error?.message ?? result.stderr.trim().split('\n').at(-1) ?? '').slice(0, 160)}); apt-get install -y python3-torch libopenblas0-pthread`;
   return JSON.parse(result.stdout) as TorchResult;
 }

@@ -2,13 +2,14 @@
 bench/spatiotemporal-step-time.ts: the same networks, loss and optimizer, one thread.
 Prints JSON {"torch", "blas", "matmulMs", "ms": {model: median ms per step}}.
 
-    /usr/bin/python3 bench/spatiotemporal_step_time_torch.py STEPS REPETITIONS
+    /usr/bin/python3 bench/spatiotemporal_step_time_torch.py STEPS REPETITIONS MODELS_JSON
 
-field: blobs' default (batch 32, 8 x 16 x 16): the advection generator
-(core/model/advection-generator.ts) and the 3-D convolutional discriminator with
-space-to-depth input and minibatch deviation (core/model/field-networks.ts).
-sequence: the default sequence model on TimeGAN's sines (batch 128, 24 x 5): an MLP
-writing 5 cosine weights per feature (core/model/time-basis-generator.ts) and an MLP D.
+MODELS_JSON holds the resolved settings of both models (the TS side reads them from
+ganpipe's dataset defaults, so this script keeps no copy of them).
+field: the advection generator (core/model/advection-generator.ts) against the
+frames-as-channels or the 3-D convolutional D (both with minibatch deviation), R1 as set.
+sequence: an MLP writing cosine weights per feature (core/model/time-basis-generator.ts)
+against an MLP D, R1 as set.
 Real batches come from a pool drawn once (ganpipe draws each batch fresh in JS, a small
 cost that this side does not pay).
 """
@@ -45,9 +46,10 @@ class AdvectionGenerator(nn.Module):
     def __init__(self, latent, hidden, frames, height, width):
         super().__init__()
         self.shape = (frames, height, width)
-        self.dense0 = nn.Linear(latent, hidden)
-        self.content = nn.Linear(hidden, (height // 2) * (width // 2))
-        self.velocity = nn.Linear(hidden, 2)
+        sizes = [latent, *hidden]
+        self.hidden = nn.Sequential(*[layer for index in range(len(hidden)) for layer in (nn.Linear(sizes[index], sizes[index + 1]), nn.ReLU())])
+        self.content = nn.Linear(sizes[-1], (height // 2) * (width // 2))
+        self.velocity = nn.Linear(sizes[-1], 2)
         self.register_buffer("upsampling", torch.kron(bilinear_upsampling(height // 2), bilinear_upsampling(width // 2)))
         self.register_buffer("offsets", (torch.arange(frames) - (frames - 1) / 2).view(1, frames, 1, 1))
 
@@ -63,7 +65,7 @@ class AdvectionGenerator(nn.Module):
     def forward(self, z):
         frames, height, width = self.shape
         n = z.shape[0]
-        h = F.relu(self.dense0(z))
+        h = self.hidden(z)
         content = (self.content(h) @ self.upsampling).view(n, 1, height, width)
         velocity = self.velocity(h)
         rows = self.shift(velocity[:, 1].view(n, 1, 1, 1) * self.offsets, height)
@@ -119,7 +121,13 @@ class TimeBasisGenerator(nn.Module):
     def __init__(self, latent, hidden, length, features, size):
         super().__init__()
         self.shape = (length, features, size)
-        self.mlp = nn.Sequential(nn.Linear(latent, hidden[0]), nn.ReLU(), nn.Linear(hidden[0], hidden[1]), nn.ReLU(), nn.Linear(hidden[1], size * features))
+        sizes = [latent, *hidden, size * features]
+        layers = []
+        for index in range(len(sizes) - 1):
+            layers.append(nn.Linear(sizes[index], sizes[index + 1]))
+            if index < len(sizes) - 2:
+                layers.append(nn.ReLU())
+        self.mlp = nn.Sequential(*layers)
         basis = torch.tensor([[math.cos(math.pi * k * (t + 0.5) / length) for t in range(length)] for k in range(size)])
         self.register_buffer("basis", basis)
 
@@ -129,19 +137,31 @@ class TimeBasisGenerator(nn.Module):
         return torch.sigmoid(torch.einsum("nkf,kt->ntf", weights, self.basis))
 
 
-def mlp_discriminator(size):
-    return nn.Sequential(nn.Flatten(), nn.Linear(size, 128), nn.LeakyReLU(0.2), nn.Linear(128, 128), nn.LeakyReLU(0.2), nn.Linear(128, 1))
+def mlp_layers(sizes):
+    layers = []
+    for index in range(len(sizes) - 1):
+        layers.append(nn.Linear(sizes[index], sizes[index + 1]))
+        if index < len(sizes) - 2:
+            layers.append(nn.LeakyReLU(0.2))
+    return layers
 
 
-def step_ms(generator, discriminator, latent, batch, pool, steps, repetitions):
+def step_ms(generator, discriminator, latent, batch, pool, r1_penalty, r1_every, steps, repetitions):
     g_opt = torch.optim.Adam(generator.parameters(), lr=1e-3, betas=(0.5, 0.999))
     d_opt = torch.optim.Adam(discriminator.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    updates = [0]
 
     def one_step():
         real = pool[torch.randint(0, pool.shape[0], (batch,))]
         fake = generator(torch.randn(batch, latent)).detach()
         logits = discriminator(torch.cat([real, fake]))  # one pass over both, as ganpipe
         d_loss = F.softplus(-logits[:batch]).mean() + F.softplus(logits[batch:]).mean()
+        if r1_penalty > 0 and updates[0] % r1_every == 0:
+            # R1 on a separate pass over the real batch, as gan-model.ts (lazy: weight k·γ).
+            real.requires_grad_(True)
+            (gradient,) = torch.autograd.grad(discriminator(real).sum(), real, create_graph=True)
+            d_loss = d_loss + r1_penalty * r1_every / 2 * gradient.pow(2).reshape(batch, -1).sum(1).mean()
+        updates[0] += 1
         d_opt.zero_grad()
         d_loss.backward()
         d_opt.step()
@@ -167,13 +187,29 @@ def blas_check():
     return (found.group(1) if found else "unknown"), matmul_ms
 
 
+def field_step_ms(c, steps, repetitions):
+    """c: the field model's resolved config, as bench/spatiotemporal-step-time.ts passes it."""
+    frames, height, width = c["shape"]
+    generator = AdvectionGenerator(c["latentDim"], c["hidden"], frames, height, width)
+    if c["discriminator"] == "frames-as-channels":
+        discriminator = FramesAsChannelsDiscriminator(frames, height, width, c["channels"], c["firstKernel"])
+    else:
+        discriminator = FieldDiscriminator(frames, height, width, c["channels"])
+    pool = torch.rand(512, frames, height, width)
+    return step_ms(generator, discriminator, c["latentDim"], c["batch"], pool, c["r1Penalty"], c["r1Every"], steps, repetitions)
+
+
+def sequence_step_ms(c, steps, repetitions):
+    """c: the sequence model's resolved config (an MLP G writing cosine weights, an MLP D)."""
+    length, features = c["shape"]
+    generator = TimeBasisGenerator(c["latentDim"], c["hidden"], length, features, c["basisSize"])
+    discriminator = nn.Sequential(nn.Flatten(), *mlp_layers([length * features, *c["discriminatorHidden"], 1]))
+    pool = torch.rand(2048, length, features)
+    return step_ms(generator, discriminator, c["latentDim"], c["batch"], pool, c["r1Penalty"], c["r1Every"], steps, repetitions)
+
+
 if __name__ == "__main__":
-    steps, repetitions = int(sys.argv[1]), int(sys.argv[2])
+    steps, repetitions, models = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
     blas, matmul_ms = blas_check()
-    field_pool = torch.rand(512, 8, 16, 16)
-    sequence_pool = torch.rand(2048, 24, 5)
-    ms = {
-        "field": step_ms(AdvectionGenerator(16, 128, 8, 16, 16), FieldDiscriminator(8, 16, 16), 16, 32, field_pool, steps, repetitions),
-        "sequence": step_ms(TimeBasisGenerator(16, (128, 128), 24, 5, 5), mlp_discriminator(120), 16, 128, sequence_pool, steps, repetitions),
-    }
+    ms = {"field": field_step_ms(models["field"], steps, repetitions), "sequence": sequence_step_ms(models["sequence"], steps, repetitions)}
     print(json.dumps({"torch": torch.__version__, "blas": blas, "matmulMs": matmul_ms, "ms": ms}))

@@ -8,12 +8,24 @@ import type { NamedVariable, Network } from './network';
 /** Kernels the advection generator runs forward and backward besides the dense layers'. */
 export const ADVECTION_GENERATOR_KERNELS = [...DENSE_KERNELS, 'Relu', 'Sub', 'Abs', 'Maximum', 'Minimum', 'Multiply', 'Reshape', 'Tile', 'Step', 'GreaterEqual', 'LessEqual', 'Less', 'Select', 'Cast', 'OnesLike', 'Sin', 'Cos', 'ClipByValue', 'LogicalAnd'] as const;
 
-/** sin(πx)/(πx), 1 at 0, with finite gradients everywhere (no 0/0 in either branch). */
-function sinc(x: tf.Tensor): tf.Tensor {
-  const nearZero = tf.less(tf.abs(x), 1e-3);
-  const safe = tf.where(nearZero, tf.onesLike(x), x);
-  const taylor = tf.sub(1, tf.mul(Math.PI ** 2 / 6, tf.square(x)));
-  return tf.where(nearZero, taylor, tf.div(tf.sin(tf.mul(Math.PI, safe)), tf.mul(Math.PI, safe)));
+/** Per-column constants of the Lanczos-3 matrices over pixel indices j = 0…size−1, as [1, 1, 1, size]. */
+interface LanczosColumns {
+  indices: tf.Tensor4D;
+  /** −(−1)^j */
+  alternatingSign: tf.Tensor4D;
+  /** sin(πj/3), cos(πj/3) */
+  sinThird: tf.Tensor4D;
+  cosThird: tf.Tensor4D;
+}
+
+function lanczosColumns(size: number): LanczosColumns {
+  const column = (value: (j: number) => number) => tf.tensor4d(Array.from({ length: size }, (_, j) => value(j)), [1, 1, 1, size]);
+  return {
+    indices: column((j) => j),
+    alternatingSign: column((j) => (j % 2 === 0 ? -1 : 1)),
+    sinThird: column((j) => Math.sin((Math.PI * j) / 3)),
+    cosThird: column((j) => Math.cos((Math.PI * j) / 3)),
+  };
 }
 
 /**
@@ -43,9 +55,9 @@ export class AdvectionGenerator implements Network {
   private readonly upsampling: tf.Tensor2D;
   /** (t − t_mid) per frame, [1, frames, 1, 1]. */
   private readonly frameOffsets: tf.Tensor4D;
-  /** Pixel indices 0…size−1 as [1, 1, 1, size], per axis. */
-  private readonly rowIndices: tf.Tensor4D;
-  private readonly columnIndices: tf.Tensor4D;
+  /** Per-axis constants of the interpolation matrices. */
+  private readonly rowColumns: LanczosColumns;
+  private readonly columnColumns: LanczosColumns;
 
   constructor(
     readonly networkName: string,
@@ -65,8 +77,8 @@ export class AdvectionGenerator implements Network {
     const [rows, columns] = [height / 2, width / 2];
     this.upsampling = tf.tensor2d(kronecker(bilinearUpsampling(rows), [rows, height], bilinearUpsampling(columns), [columns, width]), [rows * columns, height * width]);
     this.frameOffsets = tf.tensor4d(Array.from({ length: frames }, (_, frame) => frame - (frames - 1) / 2), [1, frames, 1, 1]);
-    this.rowIndices = tf.tensor4d(Array.from({ length: height }, (_, index) => index), [1, 1, 1, height]);
-    this.columnIndices = tf.tensor4d(Array.from({ length: width }, (_, index) => index), [1, 1, 1, width]);
+    this.rowColumns = lanczosColumns(height);
+    this.columnColumns = lanczosColumns(width);
   }
 
   apply(z: tf.Tensor): tf.Tensor4D {
@@ -77,8 +89,8 @@ export class AdvectionGenerator implements Network {
     const content = tf.reshape(tf.matMul(dense(h, contentLayer.kernel as tf.Tensor2D, contentLayer.bias), this.upsampling), [n, 1, height, width]);
     const velocity = dense(h, velocityLayer.kernel as tf.Tensor2D, velocityLayer.bias);
     const [velocityX, velocityY] = tf.split(velocity, 2, 1).map((component) => tf.reshape(component, [n, 1, 1, 1]));
-    const rowShift = this.shiftMatrices(tf.mul(velocityY, this.frameOffsets), this.rowIndices, height); // [n, frames, height, height]
-    const columnShift = this.shiftMatrices(tf.mul(velocityX, this.frameOffsets), this.columnIndices, width); // [n, frames, width, width]
+    const rowShift = this.shiftMatrices(tf.mul(velocityY, this.frameOffsets), this.rowColumns, height); // [n, frames, height, height]
+    const columnShift = this.shiftMatrices(tf.mul(velocityX, this.frameOffsets), this.columnColumns, width); // [n, frames, width, width]
     const everyFrame = tf.reshape(tf.broadcastTo(content, [n, frames, height, width]), [n * frames, height, width]);
     const shiftedRows = tf.matMul(tf.reshape(rowShift, [n * frames, height, height]), everyFrame);
     const shifted = tf.matMul(shiftedRows, tf.reshape(columnShift, [n * frames, width, width]), false, true);
@@ -88,8 +100,8 @@ export class AdvectionGenerator implements Network {
   /**
    * Lanczos-3 interpolation matrices moving a size-pixel axis by `shift` px:
    * [n, frames, size (target), size (source)], each row summing to one. Target pixel i
-   * reads the source at p = clamp(i − δ) (edges repeat), with weights
-   * L(j − p) = sinc(x)·sinc(x/3) for |x| < 3, normalised over the grid.
+   * reads the source at q = clamp(i − δ) (edges repeat), with weights
+   * L(x) = sinc(x)·sinc(x/3) for x = j − q, |x| < 3, normalised over the grid.
    *
    * Why not linear interpolation: it blurs whatever it shifts by a fraction of a pixel
    * (a Gaussian of σ = 1.5 px shifted by ½ px gains 0.25 px² of variance, 11 %), so a
@@ -97,12 +109,20 @@ export class AdvectionGenerator implements Network {
    * from frame to frame, which D sees at once and G cannot remove except by moving by
    * whole pixels. Lanczos-3 keeps a smooth pattern's shape to within a percent.
    */
-  private shiftMatrices(shift: tf.Tensor4D, indices: tf.Tensor4D, size: number): tf.Tensor4D {
-    const targets = tf.reshape(indices, [1, 1, size, 1]);
-    const source = tf.minimum(tf.maximum(tf.sub(targets, shift), 0), size - 1);
-    // Clipped at ±3, where sinc(x) is 0: the window ends there without a mask (which has no gradient).
-    const offset = tf.clipByValue(tf.sub(indices, source), -3, 3); // [n, frames, size, size]
-    const weights = tf.mul(sinc(offset), sinc(tf.div(offset, 3)));
+  private shiftMatrices(shift: tf.Tensor4D, columns: LanczosColumns, size: number): tf.Tensor4D {
+    const targets = tf.reshape(columns.indices, [1, 1, size, 1]);
+    // The source position of each target pixel, nudged by 10⁻⁴ px so that j − q is never
+    // exactly 0 (where the closed form below is 0/0); the nudge moves nothing visibly.
+    const source = tf.add(tf.minimum(tf.maximum(tf.sub(targets, shift), 0), size - 1), 1e-4); // q: [n, frames, size, 1]
+    // sin(π(j − q)) = −(−1)^j·sin(πq) and sin(π(j − q)/3) = sin(πj/3)·cos(πq/3) − cos(πj/3)·sin(πq/3):
+    // the sines are taken once per row (q), not once per matrix entry.
+    const third = tf.mul(source, Math.PI / 3);
+    const sinOfThird = tf.sub(tf.mul(columns.sinThird, tf.cos(third)), tf.mul(columns.cosThird, tf.sin(third)));
+    const numerator = tf.mul(tf.mul(columns.alternatingSign, tf.sin(tf.mul(source, Math.PI))), sinOfThird);
+    const offset = tf.sub(columns.indices, source); // x = j − q: [n, frames, size, size]
+    const lanczos = tf.div(numerator, tf.mul(tf.square(offset), Math.PI ** 2 / 3));
+    // The window |x| < 3 (Lanczos-3); at |x| = 3 the kernel is 0 anyway.
+    const weights = tf.mul(lanczos, tf.step(tf.sub(3, tf.abs(offset))));
     return tf.div(weights, tf.sum(weights, 3, true)) as tf.Tensor4D;
   }
 
@@ -112,6 +132,6 @@ export class AdvectionGenerator implements Network {
 
   dispose(): void {
     for (const { variable } of this.variables) variable.dispose();
-    tf.dispose([this.upsampling, this.frameOffsets, this.rowIndices, this.columnIndices]);
+    tf.dispose([this.upsampling, this.frameOffsets, ...Object.values(this.rowColumns), ...Object.values(this.columnColumns)]);
   }
 }

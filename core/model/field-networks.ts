@@ -27,7 +27,8 @@ function checkFieldShape([frames, height, width]: FieldShape): void {
  * pixels becomes the 4 channels of one cell. Unlike average pooling it loses nothing
  * (D still sees where within a block the mass sits, which is a blob's sub-pixel
  * position and so its speed), and the first convolution runs at a quarter of the
- * cells. One rank-4 transpose (wasm's rank-5 one is slow, see conv3d-same.ts).
+ * cells. One rank-4 transpose: wasm's rank-5 Transpose is a generic loop, about 25×
+ * slower per value (113 ms against 4 ms for the same 2.6 M values, measured here).
  */
 function spaceToDepth(input: tf.Tensor4D): tf.Tensor5D {
   const [n, frames, height, width] = input.shape;

@@ -20,7 +20,8 @@ function averagePool2d(x: tf.Tensor4D): tf.Tensor4D {
 /**
  * [n, frames, height, width] → [n, height/2, width/2, 4·frames], channel
  * (row in block, column in block, frame): the frames go last, then each 2×2 block of
- * pixels joins them, with rank ≤ 4 transposes (wasm's rank-5 one is slow).
+ * pixels joins them, with rank ≤ 4 transposes (wasm's rank-5 one is slow: see
+ * spaceToDepth in field-networks.ts).
  */
 export function framesAsChannels(input: tf.Tensor4D): tf.Tensor4D {
   const [n, frames, height, width] = input.shape;

@@ -9,11 +9,7 @@ import type { NamedVariable, Network } from './network';
 
 export type { FieldShape } from './field-layers';
 
-/**
- * Kernels the field networks run forward and backward. wasm's Conv3D kernels are
- * plain loops (about 0.3–0.5 GMAC/s measured here), so the networks keep few channels
- * and pool early: the cost is in the convolutions.
- */
+/** Kernels the 3-D convolutional field networks run forward and backward. */
 export const FIELD_NETWORK_KERNELS = [...DENSE_KERNELS, ...CONV3D_SAME_KERNELS, ...AVERAGE_POOL_KERNELS, ...MINIBATCH_DEVIATION_KERNELS, 'Relu', 'LeakyRelu'] as const;
 
 function checkFieldShape([frames, height, width]: FieldShape): void {

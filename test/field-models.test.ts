@@ -106,3 +106,17 @@ test("the advection generator's shift keeps a smooth blob's shape at fractional 
   assert.ok((most - least) / least < 0.02, `the spread flickers from ${least} to ${most} px²`);
   generator.dispose();
 });
+
+test('the advection generator stays finite, value and gradient, when a shift lands exactly on whole pixels (velocity 0, and clamped at the edges)', () => {
+  const content = Array.from({ length: 16 }, (_, cell) => (cell === 5 ? 1 : 0));
+  for (const velocity of [[0, 0], [8, -8], [1, 2]] as [number, number][]) {
+    const generator = advectionWith(content, velocity, [4, 8, 8]);
+    const variables = generator.trainableVariables();
+    const [values, gradients] = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(generator.apply(tf.ones([1, 1])))) as tf.Scalar, variables);
+      return [generator.apply(tf.ones([1, 1])).dataSync(), Object.values(grads).flatMap((gradient) => [...gradient.dataSync()]), value.dispose()];
+    });
+    assert.ok(values.every(Number.isFinite) && gradients.every(Number.isFinite), `velocity ${velocity}: a non-finite value or gradient`);
+    generator.dispose();
+  }
+});

@@ -111,18 +111,24 @@ export class AdvectionGenerator implements Network {
    */
   private shiftMatrices(shift: tf.Tensor4D, columns: LanczosColumns, size: number): tf.Tensor4D {
     const targets = tf.reshape(columns.indices, [1, 1, size, 1]);
-    // The source position of each target pixel, nudged by 10⁻⁴ px so that j − q is never
-    // exactly 0 (where the closed form below is 0/0); the nudge moves nothing visibly.
-    const source = tf.add(tf.minimum(tf.maximum(tf.sub(targets, shift), 0), size - 1), 1e-4); // q: [n, frames, size, 1]
+    const source = tf.minimum(tf.maximum(tf.sub(targets, shift), 0), size - 1); // q: [n, frames, size, 1]
     // sin(π(j − q)) = −(−1)^j·sin(πq) and sin(π(j − q)/3) = sin(πj/3)·cos(πq/3) − cos(πj/3)·sin(πq/3):
     // the sines are taken once per row (q), not once per matrix entry.
     const third = tf.mul(source, Math.PI / 3);
     const sinOfThird = tf.sub(tf.mul(columns.sinThird, tf.cos(third)), tf.mul(columns.cosThird, tf.sin(third)));
     const numerator = tf.mul(tf.mul(columns.alternatingSign, tf.sin(tf.mul(source, Math.PI))), sinOfThird);
     const offset = tf.sub(columns.indices, source); // x = j − q: [n, frames, size, size]
-    const lanczos = tf.div(numerator, tf.mul(tf.square(offset), Math.PI ** 2 / 3));
+    // Near x = 0 the quotient is 0/0 (and q lands on a whole pixel whenever a shift is
+    // clamped at an edge or a velocity is 0): there L(x) ≈ 1 − (5π²/27)·x², its Taylor
+    // series. `near` is 1 there and 0 elsewhere; it also keeps the unused quotient's
+    // denominator away from 0, so neither branch nor its gradient is ever NaN.
+    const squared = tf.square(offset);
+    const near = tf.step(tf.sub(1e-6, squared));
+    const quotient = tf.div(numerator, tf.mul(tf.add(squared, near), Math.PI ** 2 / 3));
+    const taylor = tf.sub(1, tf.mul(squared, (5 * Math.PI ** 2) / 27));
+    const lanczos = tf.add(tf.mul(near, taylor), tf.mul(tf.sub(1, near), quotient));
     // The window |x| < 3 (Lanczos-3); at |x| = 3 the kernel is 0 anyway.
-    const weights = tf.mul(lanczos, tf.step(tf.sub(3, tf.abs(offset))));
+    const weights = tf.mul(lanczos, tf.step(tf.sub(9, squared)));
     return tf.div(weights, tf.sum(weights, 3, true)) as tf.Tensor4D;
   }
 

@@ -3,31 +3,18 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../core/backend/select-backend';
 import { timeganDiscriminativeScore } from '../core/metrics/timegan-discriminative-score';
+import { drawTimeganSines } from '../core/data/timegan-sines';
 import { SeededRandom } from '../core/util/seeded-random';
 
 const length = 24;
 const features = 5;
 
 /**
- * TimeGAN's sines (sine_data_generation): each feature of each sample is sin(ω t + φ)
- * with ω, φ ~ U(0, 0.1), scaled to [0, 1]. Over 24 steps these mostly rise, so the same
+ * TimeGAN's sines (sine_data_generation): over 24 steps these mostly rise, so the same
  * sequences reversed in time are clearly different; sinusoids with a phase uniform over a
  * whole turn would not do for that test, as reversing one gives another of the same law.
  */
-function sines(count: number, seed: number): Float32Array {
-  const random = new SeededRandom(seed);
-  const samples = new Float32Array(count * length * features);
-  for (let sample = 0; sample < count; sample++) {
-    for (let feature = 0; feature < features; feature++) {
-      const frequency = 0.1 * random.next();
-      const phase = 0.1 * random.next();
-      for (let time = 0; time < length; time++) {
-        samples[(sample * length + time) * features + feature] = (Math.sin(frequency * time + phase) + 1) / 2;
-      }
-    }
-  }
-  return samples;
-}
+const sines = (count: number, seed: number) => drawTimeganSines(count, new SeededRandom(seed));
 
 function reversedInTime(samples: Float32Array): Float32Array {
   const reversed = new Float32Array(samples.length);

@@ -3,7 +3,7 @@ import type { SeededRandom } from '../util/seeded-random';
 import './comparison-gradients';
 import { dense, DENSE_KERNELS } from './dense';
 import { bilinearUpsampling, kronecker, LayerVariables, type FieldShape, type Layer } from './field-layers';
-import type { NamedVariable, Network } from './network';
+import { VariableNetwork, type NamedVariable } from './network';
 
 /** Kernels the advection generator runs forward and backward besides the dense layers'. */
 export const ADVECTION_GENERATOR_KERNELS = [...DENSE_KERNELS, 'Relu', 'Sub', 'Abs', 'Maximum', 'Minimum', 'Multiply', 'Reshape', 'Tile', 'Step', 'GreaterEqual', 'LessEqual', 'Less', 'Select', 'Cast', 'OnesLike', 'Sin', 'Cos', 'ClipByValue', 'LogicalAnd'] as const;
@@ -48,7 +48,7 @@ function lanczosColumns(size: number): LanczosColumns {
  * (S_y · content · S_xᵀ): fast on wasm, and differentiable in δ, so D's judgement of
  * the motion reaches the velocity.
  */
-export class AdvectionGenerator implements Network {
+export class AdvectionGenerator extends VariableNetwork {
   readonly variables: NamedVariable[];
   private readonly hidden: Layer[];
   private readonly layers: Layer[];
@@ -66,6 +66,7 @@ export class AdvectionGenerator implements Network {
     hiddenLayers: readonly number[],
     random: SeededRandom,
   ) {
+    super();
     const [frames, height, width] = shape;
     if (height % 2 !== 0 || width % 2 !== 0) throw new Error(`the advection generator draws at half resolution: height and width must be even; the field is ${frames}×${height}×${width}`);
     const variables = new LayerVariables(networkName);
@@ -132,12 +133,8 @@ export class AdvectionGenerator implements Network {
     return tf.div(weights, tf.sum(weights, 3, true)) as tf.Tensor4D;
   }
 
-  trainableVariables(): tf.Variable[] {
-    return this.variables.map(({ variable }) => variable);
-  }
-
-  dispose(): void {
-    for (const { variable } of this.variables) variable.dispose();
+  override dispose(): void {
+    super.dispose();
     tf.dispose([this.upsampling, this.frameOffsets, ...Object.values(this.rowColumns), ...Object.values(this.columnColumns)]);
   }
 }

@@ -5,7 +5,7 @@ import { CONV3D_SAME_KERNELS, conv3dSame } from './conv3d-same';
 import { dense, DENSE_KERNELS } from './dense';
 import { MINIBATCH_DEVIATION_KERNELS, minibatchDeviation } from './minibatch-deviation';
 import { bilinearUpsampling, kronecker, LayerVariables, type FieldShape, type Layer } from './field-layers';
-import type { NamedVariable, Network } from './network';
+import { VariableNetwork, type NamedVariable } from './network';
 
 export type { FieldShape } from './field-layers';
 
@@ -47,7 +47,7 @@ function convolve(x: tf.Tensor5D, layer: Layer): tf.Tensor5D {
  * replaced, keeps the sub-pixel detail that tells a blob's speed (exploratory runs on
  * blobs: average-pooled input 11 % high-quality samples at 1,500 steps).
  */
-export class FieldDiscriminator implements Network {
+export class FieldDiscriminator extends VariableNetwork {
   readonly variables: NamedVariable[];
   private readonly layers: Layer[];
 
@@ -57,6 +57,7 @@ export class FieldDiscriminator implements Network {
     channels: readonly [number, number],
     random: SeededRandom,
   ) {
+    super();
     checkFieldShape(shape);
     const [frames, height, width] = shape;
     const variables = new LayerVariables(networkName);
@@ -77,14 +78,6 @@ export class FieldDiscriminator implements Network {
     x = averagePool(tf.leakyRelu(convolve(x, conv1), 0.2), [2, 2, 2]);
     return dense(minibatchDeviation(tf.reshape(x, [n, -1])), output.kernel as tf.Tensor2D, output.bias);
   }
-
-  trainableVariables(): tf.Variable[] {
-    return this.variables.map(({ variable }) => variable);
-  }
-
-  dispose(): void {
-    for (const { variable } of this.variables) variable.dispose();
-  }
 }
 
 /**
@@ -97,7 +90,7 @@ export class FieldDiscriminator implements Network {
  * convolution costs a quarter as much there. The upsampling is a fixed matMul
  * ([h·w] → [2h·2w]), fast on wasm, with no Tile or resize gradient kernels needed.
  */
-export class FieldGenerator implements Network {
+export class FieldGenerator extends VariableNetwork {
   readonly variables: NamedVariable[];
   private readonly layers: Layer[];
   private readonly upsampling: tf.Tensor2D;
@@ -110,6 +103,7 @@ export class FieldGenerator implements Network {
     private readonly channels: number,
     random: SeededRandom,
   ) {
+    super();
     checkFieldShape(shape);
     const [frames, height, width] = shape;
     const variables = new LayerVariables(networkName);
@@ -133,12 +127,8 @@ export class FieldGenerator implements Network {
     return tf.reshape(tf.matMul(coarseField, this.upsampling), [n, frames, height, width]);
   }
 
-  trainableVariables(): tf.Variable[] {
-    return this.variables.map(({ variable }) => variable);
-  }
-
-  dispose(): void {
-    for (const { variable } of this.variables) variable.dispose();
+  override dispose(): void {
+    super.dispose();
     this.upsampling.dispose();
   }
 }

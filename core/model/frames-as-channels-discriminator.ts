@@ -5,7 +5,7 @@ import './conv2d-gradient';
 import { dense, DENSE_KERNELS } from './dense';
 import { LayerVariables, type FieldShape, type Layer } from './field-layers';
 import { MINIBATCH_DEVIATION_KERNELS, minibatchDeviation } from './minibatch-deviation';
-import type { NamedVariable, Network } from './network';
+import { VariableNetwork, type NamedVariable } from './network';
 
 /** Kernels the frames-as-channels D runs forward and backward. */
 export const FRAMES_AS_CHANNELS_KERNELS = [...DENSE_KERNELS, ...AVERAGE_POOL_KERNELS, ...MINIBATCH_DEVIATION_KERNELS, 'Conv2D', 'PadV2', 'Reverse', 'Transpose', 'Reshape', 'LeakyRelu'] as const;
@@ -46,7 +46,7 @@ export function framesAsChannels(input: tf.Tensor4D): tf.Tensor4D {
  * motion that starts anywhere in a long clip is one pattern per start time, so it suits
  * short clips (8 frames here) better than long ones.
  */
-export class FramesAsChannelsDiscriminator implements Network {
+export class FramesAsChannelsDiscriminator extends VariableNetwork {
   readonly variables: NamedVariable[];
   private readonly layers: Layer[];
 
@@ -57,6 +57,7 @@ export class FramesAsChannelsDiscriminator implements Network {
     firstKernelSize: number,
     random: SeededRandom,
   ) {
+    super();
     const [frames, height, width] = shape;
     if (height % 8 !== 0 || width % 8 !== 0) throw new Error(`the frames-as-channels discriminator needs height and width divisible by 8; the field is ${frames}×${height}×${width}`);
     const variables = new LayerVariables(networkName);
@@ -76,13 +77,5 @@ export class FramesAsChannelsDiscriminator implements Network {
     x = averagePool2d(tf.leakyRelu(tf.add(tf.conv2d(x, conv0.kernel as tf.Tensor4D, 1, 'same'), conv0.bias), 0.2) as tf.Tensor4D);
     x = averagePool2d(tf.leakyRelu(tf.add(tf.conv2d(x, conv1.kernel as tf.Tensor4D, 1, 'same'), conv1.bias), 0.2) as tf.Tensor4D);
     return dense(minibatchDeviation(tf.reshape(x, [n, -1])), output.kernel as tf.Tensor2D, output.bias);
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return this.variables.map(({ variable }) => variable);
-  }
-
-  dispose(): void {
-    for (const { variable } of this.variables) variable.dispose();
   }
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from '../util/seeded-random';
 import { dense, DENSE_KERNELS } from './dense';
-import type { NamedVariable, Network } from './network';
+import { VariableNetwork, type NamedVariable } from './network';
 
 export type Activation = 'relu' | 'leakyRelu';
 
@@ -31,7 +31,7 @@ export function zeroBias(size: number): tf.Variable {
  * A multilayer perceptron. It flattens each input sample, so it serves flat points
  * and, as dense layers over the whole window, sequences ("dense over time").
  */
-export class Mlp implements Network {
+export class Mlp extends VariableNetwork {
   readonly variables: NamedVariable[] = [];
 
   constructor(
@@ -39,6 +39,7 @@ export class Mlp implements Network {
     readonly spec: MlpSpec,
     random: SeededRandom,
   ) {
+    super();
     const sizes = [spec.inputSize, ...spec.hiddenLayers, spec.outputSize];
     for (let index = 0; index < sizes.length - 1; index++) {
       this.variables.push({ name: `${networkName}/dense${index}/kernel`, variable: glorotKernel(sizes[index], sizes[index + 1], random) });
@@ -58,13 +59,5 @@ export class Mlp implements Network {
       }
     }
     return activations;
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return this.variables.map(({ variable }) => variable);
-  }
-
-  dispose(): void {
-    for (const { variable } of this.variables) variable.dispose();
   }
 }

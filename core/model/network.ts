@@ -19,3 +19,18 @@ export interface Network {
   trainableVariables(): tf.Variable[];
   dispose(): void;
 }
+
+/** A Network whose trainable weights are exactly its named variables, disposed with it. */
+export abstract class VariableNetwork implements Network {
+  abstract readonly networkName: string;
+  abstract readonly variables: readonly NamedVariable[];
+  abstract apply(input: tf.Tensor): tf.Tensor;
+
+  trainableVariables(): tf.Variable[] {
+    return this.variables.map(({ variable }) => variable);
+  }
+
+  dispose(): void {
+    for (const { variable } of this.variables) variable.dispose();
+  }
+}

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { SeededRandom } from '../util/seeded-random';
 import { dense, DENSE_KERNELS } from './dense';
 import { glorotKernel, zeroBias } from './mlp';
-import type { NamedVariable, Network } from './network';
+import { VariableNetwork, type NamedVariable } from './network';
 
 /** Kernels the temporal-convolution networks run forward and backward. */
 export const TEMPORAL_CONV_KERNELS = [...DENSE_KERNELS, 'PadV2', 'Slice', 'Concat', 'Reshape', 'Relu', 'LeakyRelu'] as const;
@@ -66,7 +66,7 @@ export function convolveOverTime(x: tf.Tensor3D, layer: { kernel: tf.Tensor; bia
  * neighbours, and, unlike the cosine basis (time-basis-generator.ts), put no ceiling on
  * the frequencies a series may have.
  */
-export class TemporalConvGenerator implements Network {
+export class TemporalConvGenerator extends VariableNetwork {
   readonly variables: NamedVariable[];
   private readonly layers: Layer[];
 
@@ -77,6 +77,7 @@ export class TemporalConvGenerator implements Network {
     private readonly spec: TemporalConvSpec,
     random: SeededRandom,
   ) {
+    super();
     const { length, features, channels, kernelSize } = spec;
     ({ layers: this.layers, variables: this.variables } = makeLayers(
       networkName,
@@ -97,14 +98,6 @@ export class TemporalConvGenerator implements Network {
     const code = tf.reshape(tf.relu(dense(h, perStep.kernel as tf.Tensor2D, perStep.bias)), [z.shape[0], length, channels]) as tf.Tensor3D;
     return convolveOverTime(tf.relu(convolveOverTime(code, conv0)), conv1);
   }
-
-  trainableVariables(): tf.Variable[] {
-    return this.variables.map(({ variable }) => variable);
-  }
-
-  dispose(): void {
-    for (const { variable } of this.variables) variable.dispose();
-  }
 }
 
 /**
@@ -112,7 +105,7 @@ export class TemporalConvGenerator implements Network {
  * LeakyReLU 0.2), then dense from every step's channels to one logit, so D judges how
  * neighbouring steps go together and still sees where in the window they are.
  */
-export class TemporalConvDiscriminator implements Network {
+export class TemporalConvDiscriminator extends VariableNetwork {
   readonly variables: NamedVariable[];
   private readonly layers: Layer[];
 
@@ -121,6 +114,7 @@ export class TemporalConvDiscriminator implements Network {
     private readonly spec: TemporalConvSpec,
     random: SeededRandom,
   ) {
+    super();
     const { length, features, channels, kernelSize } = spec;
     ({ layers: this.layers, variables: this.variables } = makeLayers(
       networkName,
@@ -140,13 +134,5 @@ export class TemporalConvDiscriminator implements Network {
     const x = tf.reshape(input, [n, length, features]) as tf.Tensor3D;
     const h = tf.leakyRelu(convolveOverTime(tf.leakyRelu(convolveOverTime(x, conv0), 0.2), conv1), 0.2);
     return dense(tf.reshape(h, [n, -1]), output.kernel as tf.Tensor2D, output.bias);
-  }
-
-  trainableVariables(): tf.Variable[] {
-    return this.variables.map(({ variable }) => variable);
-  }
-
-  dispose(): void {
-    for (const { variable } of this.variables) variable.dispose();
   }
 }

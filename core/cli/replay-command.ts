@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { builtInPlugins } from '../../plugins/built-in-plugins';
 import { loadTrainConfig } from '../config/load-train-config';
-import { resolvePlugins } from '../config/resolve-plugins';
+import { isModulePath, resolvePlugins } from '../config/resolve-plugins';
+import { terminalSafe } from '../util/terminal-safe';
 import { pluginReferenceSchema, type PluginReference } from '../config/train-config';
 import { formatProblem, readEventLog } from '../events/event-log-reader';
 import type { RunEvent } from '../events/run-event';
@@ -31,6 +32,12 @@ function pluginReferences(recordedPlugins: unknown, configPlugins: PluginReferen
   return (recorded.success ? recorded.data : []).filter((reference) => nameOf(reference) === 'collapse-detection');
 }
 
+/** Module paths among the recorded plugins, which replay never loads unless named by the user. */
+function recordedModulePaths(recordedPlugins: unknown): string[] {
+  const recorded = pluginReferenceSchema.array().safeParse(recordedPlugins);
+  return (recorded.success ? recorded.data : []).map((reference) => (typeof reference === 'string' ? reference : reference.name)).filter(isModulePath);
+}
+
 /**
  * `ganpipe replay <runDir>`: streams a recorded log through plugins that observe the
  * stream (the same code, on the same events$), and shows their decisions against the
@@ -51,6 +58,11 @@ export function replayCommand(): Command {
       const started = events.find((event) => event.type === 'run.started');
       const loaded = flags.config ? loadTrainConfig(flags.config) : undefined;
       const references = pluginReferences(started?.type === 'run.started' ? started.config.plugins : undefined, loaded?.config.plugins, flags.plugin ?? []);
+      if (!flags.config && !flags.plugin?.length) {
+        for (const name of recordedModulePaths(started?.type === 'run.started' ? started.config.plugins : undefined)) {
+          process.stderr.write(`ganpipe: the recorded run also used plugin module ${terminalSafe(name)}; replay loads no code a log names: pass --plugin PATH to replay through it\n`);
+        }
+      }
       const plugins = resolvePlugins(references, builtInPlugins, loaded?.baseDir ?? process.cwd());
       const published = await host.replay(plugins);
 

@@ -1,16 +1,18 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { builtInPlugins } from '../../plugins/built-in-plugins';
+import { INFLUX_SINK } from '../../plugins/influx-sink';
 import { selectBackend } from '../backend/select-backend';
 import { resolvePlugins } from '../config/resolve-plugins';
-import { backendChoices, trainConfigSchema, type PluginReference } from '../config/train-config';
-import { describeIssue } from '../config/load-train-config';
+import { backendChoices, trainConfigSchema } from '../config/train-config';
+import { describeIssue, loadTrainConfig } from '../config/load-train-config';
 import { GanpipeError } from '../errors';
 import { verifyCheckpointHash } from '../checkpoint/checkpoint-files';
 import { formatProblem, readEventLog } from '../events/event-log-reader';
 import type { RunEvent } from '../events/run-event';
 import { Trainer } from '../trainer/trainer';
 import { reportProgress } from './progress-reporter';
+import { resumePlugins } from './resume-plugins';
 import { formatRunSummary } from './run-summary';
 import { wholeNumberFlag } from './whole-number-flag';
 
@@ -39,7 +41,10 @@ export function resumeCommand(): Command {
     .option('--verify', 'compare the resumed steps with the parent\'s recorded losses')
     .option('--backend <name>', `one of ${backendChoices.join(', ')} (default: the parent's)`)
     .option('--out <dir>', 'where the new run goes (default: beside the parent)')
-    .action(async (runDir: string, flags: { fromStep: number; steps?: number; verify?: boolean; backend?: string; out?: string }) => {
+    .option('--config <file>', "a config file whose plugins (and their options) the resumed run uses instead of the parent's")
+    .option('--trust-recorded-plugins', 'load the plugin modules the parent\'s log names (resume loads no code a log names otherwise)')
+    .option('--influx <url>', 'write the resumed run\'s metrics to InfluxDB at this URL (or set INFLUX_URL); the parent\'s is not reused')
+    .action(async (runDir: string, flags: { fromStep: number; steps?: number; verify?: boolean; backend?: string; out?: string; config?: string; trustRecordedPlugins?: boolean; influx?: string }) => {
       const { events: parentEvents, problems, filePath } = readEventLog(runDir);
       for (const problem of problems) process.stderr.write(`ganpipe: ${formatProblem(filePath, problem)}\n`);
       const started = parentEvents.find((event) => event.type === 'run.started');
@@ -51,9 +56,14 @@ export function resumeCommand(): Command {
       }
       const checkpointPath = path.resolve(path.dirname(filePath), checkpoint.path);
       verifyCheckpointHash(checkpointPath, checkpoint.hash); // before a new run exists
-      // Plugins whose options were redacted (credentials) cannot be rebuilt from the log.
-      const parentPlugins = (started.config.plugins ?? []) as PluginReference[];
-      const plugins = parentPlugins.filter((reference) => !JSON.stringify(reference).includes('[redacted]'));
+      const loaded = flags.config ? loadTrainConfig(flags.config) : undefined;
+      const { references: plugins, notes } = resumePlugins(started.config.plugins, filePath, {
+        configPlugins: loaded?.config.plugins,
+        trustRecordedPlugins: flags.trustRecordedPlugins === true,
+        influxUrl: flags.influx ?? process.env.INFLUX_URL,
+        influxSinkName: INFLUX_SINK,
+      });
+      for (const note of notes) process.stderr.write(`ganpipe: ${note}\n`);
       const parsed = trainConfigSchema.safeParse({
         ...started.config,
         plugins,
@@ -67,7 +77,7 @@ export function resumeCommand(): Command {
       const trainer = new Trainer({
         config,
         backend: backend.name,
-        plugins: resolvePlugins(config.plugins, builtInPlugins, process.cwd()),
+        plugins: resolvePlugins(config.plugins, builtInPlugins, loaded?.baseDir ?? process.cwd()),
         parentRunId: started.runId,
         resumeFrom: { checkpointPath, expectedHash: checkpoint.hash },
       });

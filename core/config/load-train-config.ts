@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ZodIssue } from 'zod';
 import { GanpipeError } from '../errors';
+import { isModulePath } from './resolve-plugins';
 import { trainConfigSchema, type TrainConfig } from './train-config';
 
 export interface LoadedTrainConfig {
@@ -53,8 +54,14 @@ export function loadTrainConfig(configFile: string | undefined, overrides: Confi
     throw new GanpipeError('GANPIPE_CONFIG_INVALID', `${source}: ${describeIssue(issue)}`);
   }
   const config = result.data;
-  // A CSV path in a config file means relative to that file, as plugin paths do.
+  // Paths in a config file mean relative to that file. They are recorded resolved, so
+  // a log says which files its run read, whatever folder it is later read from.
   if (config.csv) config.csv.path = path.resolve(baseDir, config.csv.path);
+  config.plugins = config.plugins.map((reference) => {
+    const name = typeof reference === 'string' ? reference : reference.name;
+    if (!isModulePath(name)) return reference;
+    return typeof reference === 'string' ? path.resolve(baseDir, name) : { ...reference, name: path.resolve(baseDir, name) };
+  });
   return { config, baseDir };
 }
 

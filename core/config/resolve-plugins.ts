@@ -4,7 +4,8 @@ import { GanpipeError, isGanpipeError } from '../errors';
 import type { PluginFactory, TrainerPlugin } from '../trainer/plugin';
 import type { PluginReference } from './train-config';
 
-function looksLikePath(reference: string): boolean {
+/** Whether a plugin reference names a module file rather than a built-in plugin. */
+export function isModulePath(reference: string): boolean {
   return reference.startsWith('.') || reference.startsWith('/') || /\.(c?js|ts)$/.test(reference);
 }
 
@@ -40,7 +41,7 @@ export function resolvePlugins(references: readonly PluginReference[], builtIns:
     const where = `plugins[${index}] (${name})`;
     try {
       if (builtIns[name]) return builtIns[name](options);
-      if (looksLikePath(name)) return loadModulePlugin(path.resolve(baseDir, name), options, where);
+      if (isModulePath(name)) return loadModulePlugin(path.resolve(baseDir, name), options, where);
     } catch (error) {
       if (isGanpipeError(error) && error.message.startsWith(where)) throw error;
       throw new GanpipeError(isGanpipeError(error) ? error.code : 'GANPIPE_PLUGIN_INVALID', `${where}: ${(error as Error).message}`);

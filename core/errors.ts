@@ -12,7 +12,7 @@ export const errorCatalog = {
   GANPIPE_PLUGIN_UNKNOWN: 'A config names a plugin that is neither built in nor a loadable module.',
   GANPIPE_PLUGIN_INVALID: 'A plugin module does not export a plugin ({ name, apply(trainer) }) or a factory of one.',
   GANPIPE_BACKEND_UNAVAILABLE: 'The requested TensorFlow.js backend cannot be loaded on this machine.',
-  GANPIPE_LOG_NOT_FOUND: 'The event log (or run directory) does not exist.',
+  GANPIPE_LOG_NOT_FOUND: 'The event log (or run directory) does not exist, is not a file, or cannot be read.',
   GANPIPE_LOG_CORRUPT: 'A line of an event log is not valid JSON or not a valid event.',
   GANPIPE_LOG_GAP: 'The seq numbers of an event log skip or repeat.',
   GANPIPE_CHECKPOINT_INVALID: 'A checkpoint is missing files, unreadable, or its content hash does not match the one recorded.',

@@ -8,7 +8,9 @@ import { GanpipeError } from '../core/errors';
 import { EVENT_SCHEMA_VERSION, type RunEvent } from '../core/events/run-event';
 import { temporaryDirectory } from './support/run-helpers';
 
+/** Event `seq` of a small well-formed log: run.started first, as every log begins, then G updates. */
 function generatorStepped(seq: number): RunEvent {
+  if (seq === 0) return { v: EVENT_SCHEMA_VERSION, runId: 'r', seq, step: 0, time: 1_700_000_000_000, type: 'run.started', config: {}, seed: 1, backend: 'cpu', versions: {} };
   return { v: EVENT_SCHEMA_VERSION, runId: 'r', seq, step: seq, time: 1_700_000_000_000 + seq, type: 'generator.stepped', update: 0, loss: 0.7, gradNorm: 1.5, learningRate: 0.001 };
 }
 

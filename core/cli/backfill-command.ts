@@ -1,8 +1,9 @@
 import { Command } from 'commander';
-import { readEventLog, formatProblem } from '../events/event-log-reader';
+import { readEventLog } from '../events/event-log-reader';
 import { GanpipeError } from '../errors';
 import { connectInflux } from '../../plugins/influx-sink/influx-connection';
 import { eventToPoints, type RunTags } from '../../plugins/influx-sink/metric-schema';
+import { printLine, warnLine, warnLogProblems } from './console-output';
 
 const BATCH_SIZE = 5000;
 
@@ -22,7 +23,7 @@ export function backfillCommand(): Command {
       if (!url) throw new GanpipeError('GANPIPE_CONFIG_INVALID', '--influx: missing; give --influx URL or set INFLUX_URL');
       const { client, database, displayUrl } = connectInflux({ url, database: flags.database }, '--influx');
       const { events, problems, filePath } = readEventLog(runDir);
-      for (const problem of problems) process.stderr.write(`ganpipe: ${formatProblem(filePath, problem)} (skipped)\n`);
+      warnLogProblems({ filePath, problems });
       const started = events.find((event) => event.type === 'run.started');
       if (!started || started.type !== 'run.started') throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${filePath}: no run.started event, so the run's tags are unknown`);
       const tags: RunTags = { run: started.runId, dataset: String(started.config.dataset) };
@@ -35,6 +36,6 @@ export function backfillCommand(): Command {
       } catch (error) {
         throw new GanpipeError('GANPIPE_INFLUX_UNREACHABLE', `--influx ${displayUrl}: ${(error as Error).message}`);
       }
-      process.stdout.write(`backfilled ${points.length} points from ${events.length} events of run ${tags.run} into ${displayUrl} database ${database}\n`);
+      printLine(`backfilled ${points.length} points from ${events.length} events of run ${tags.run} into ${displayUrl} database ${database}`);
     });
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
-import { formatProblem, readEventLog } from '../events/event-log-reader';
+import { readEventLog } from '../events/event-log-reader';
 import type { RunEvent } from '../events/run-event';
+import { printLine, warnLine, warnLogProblems } from './console-output';
 
 /** Leaf-by-leaf differences of two JSON values: "path: a → b". */
 export function configDifferences(a: unknown, b: unknown, prefix = ''): string[] {
@@ -37,7 +38,7 @@ export function diffCommand(): Command {
     .action((runA: string, runB: string, flags: { json?: boolean }) => {
       const [a, b] = [runA, runB].map((dir) => {
         const result = readEventLog(dir);
-        for (const problem of result.problems) process.stderr.write(`ganpipe: ${formatProblem(result.filePath, problem)}\n`);
+        warnLogProblems(result);
         return result.events;
       });
       const configOf = (events: RunEvent[]) => {
@@ -58,16 +59,15 @@ export function diffCommand(): Command {
         }
       }
       if (flags.json) {
-        process.stdout.write(JSON.stringify({ configDifferences: differences, stepsCompared: lastCommon, firstDivergence: divergence ?? null }) + '\n');
+        printLine(JSON.stringify({ configDifferences: differences, stepsCompared: lastCommon, firstDivergence: divergence ?? null }));
         return;
       }
-      const print = (text: string) => process.stdout.write(text + '\n');
-      print(differences.length ? `config differs:\n${differences.map((line) => `  ${line}`).join('\n')}` : 'configs are identical (besides out)');
-      if (!divergence) print(`no divergence in the ${lastCommon} steps both runs have: same losses and decisions`);
+      printLine(differences.length ? `config differs:\n${differences.map((line) => `  ${line}`).join('\n')}` : 'configs are identical (besides out)');
+      if (!divergence) printLine(`no divergence in the ${lastCommon} steps both runs have: same losses and decisions`);
       else {
-        print(`first divergence at step ${divergence.step}:`);
-        for (const entry of divergence.a) print(`  A: ${entry}`);
-        for (const entry of divergence.b) print(`  B: ${entry}`);
+        printLine(`first divergence at step ${divergence.step}:`);
+        for (const entry of divergence.a) printLine(`  A: ${entry}`);
+        for (const entry of divergence.b) printLine(`  B: ${entry}`);
       }
     });
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { isGanpipeError } from '../errors';
+import { terminalSafe } from '../util/terminal-safe';
 import { backfillCommand } from './backfill-command';
 import { diffCommand } from './diff-command';
 import { inspectCommand } from './inspect-command';
 import { replayCommand } from './replay-command';
 import { resumeCommand } from './resume-command';
 import { trainCommand } from './train-command';
+import { warnLine } from './console-output';
 
 // `ganpipe inspect … | head` closes stdout early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -33,12 +35,13 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (isGanpipeError(error)) {
-      process.stderr.write(`ganpipe: ${error.message}\n`);
+      // Capped: a message quoting a hostile log or config could otherwise run on for pages.
+      warnLine(terminalSafe(error.message, 1000));
       process.exitCode = 2;
       return;
     }
     // Anything else is a bug: keep the stack.
-    process.stderr.write(`ganpipe: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    warnLine(`internal error: ${(error as Error)?.stack ?? String(error)}`);
     process.exitCode = 1;
   }
 }

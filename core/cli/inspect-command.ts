@@ -1,9 +1,11 @@
 import { Command } from 'commander';
-import { formatProblem, readEventLog } from '../events/event-log-reader';
+import { readEventLog } from '../events/event-log-reader';
 import { runEventTypes, type RunEvent } from '../events/run-event';
 import { GanpipeError } from '../errors';
 import { foldRunState } from '../state/run-state';
 import { wholeNumberFlag } from './whole-number-flag';
+import { terminalSafe } from '../util/terminal-safe';
+import { printLine, warnLine, warnLogProblems } from './console-output';
 
 /** One line per event: seq, step, type, then its payload. */
 function formatEvent(event: RunEvent): string {
@@ -33,12 +35,11 @@ export function inspectCommand(): Command {
         throw new GanpipeError('GANPIPE_CONFIG_INVALID', `--type: no event type "${flags.type}"; types are ${runEventTypes.join(', ')}`);
       }
       const { events, problems, filePath } = readEventLog(runDir, { strict: flags.strict });
-      for (const problem of problems) process.stderr.write(`ganpipe: ${formatProblem(filePath, problem)}\n`);
-      const print = (text: string) => process.stdout.write(text + '\n');
+      warnLogProblems({ filePath, problems });
 
       if (flags.atStep !== undefined) {
         const state = foldRunState(events.filter((event) => event.step <= flags.atStep!));
-        print(flags.json ? JSON.stringify(state) : JSON.stringify(state, null, 2));
+        printLine(flags.json ? JSON.stringify(state) : JSON.stringify(state, null, 2));
         return;
       }
       if (flags.type !== undefined || flags.fromStep !== undefined || flags.toStep !== undefined) {
@@ -48,7 +49,7 @@ export function inspectCommand(): Command {
             (flags.fromStep === undefined || event.step >= flags.fromStep) &&
             (flags.toStep === undefined || event.step <= flags.toStep),
         );
-        for (const event of selected) print(flags.json ? JSON.stringify(event) : formatEvent(event));
+        for (const event of selected) printLine(flags.json ? JSON.stringify(event) : formatEvent(event));
         return;
       }
       const state = foldRunState(events);
@@ -72,19 +73,22 @@ export function inspectCommand(): Command {
         logProblems: problems.length,
       };
       if (flags.json) {
-        print(JSON.stringify(summary));
+        printLine(JSON.stringify(summary));
         return;
       }
       const config = summary.config as { dataset?: string; steps?: number; seed?: number; plugins?: unknown[] } | undefined;
-      print(`run ${summary.runId}: ${summary.status}${summary.finish ? ` (${summary.finish.reason}${summary.finish.detail ? `: ${summary.finish.detail}` : ''}, ${(summary.finish.wallTimeMs / 1000).toFixed(1)} s)` : ''}`);
-      print(`  ${config?.dataset}, ${summary.steps}/${config?.steps} steps, seed ${config?.seed}, backend ${summary.backend}, ${summary.events} events`);
-      print(`  plugins: ${(config?.plugins ?? []).map((plugin) => (typeof plugin === 'string' ? plugin : (plugin as { name: string }).name)).join(', ') || 'none'}`);
-      print(`  decisions: ${Object.entries(summary.decisions).map(([type, count]) => `${type} ×${count}`).join(', ') || 'none'}`);
-      print(`  schedule now: ${summary.schedule.d} D : ${summary.schedule.g} G; collapse: ${summary.collapse.status}${summary.collapse.signal ? ` (${summary.collapse.signal} since step ${summary.collapse.since})` : ''}`);
-      if (summary.lastMetrics) print(`  last metrics (step ${summary.lastMetrics.step}): ${Object.entries(summary.lastMetrics.values).map(([name, value]) => `${name} ${value === null ? 'n/a' : Number(value.toFixed(4))}`).join(', ')}`);
-      print(`  last losses: D ${summary.lastLosses.discriminator ?? 'n/a'}, G ${summary.lastLosses.generator ?? 'n/a'}`);
-      if (summary.lastCheckpoint) print(`  last checkpoint: step ${summary.lastCheckpoint.step}, ${summary.lastCheckpoint.path}`);
-      if (summary.failure) print(`  failed: ${summary.failure.message}`);
-      if (problems.length) print(`  log problems: ${problems.length} (listed above)`);
+      // Every value below comes from the log, which may be crafted: each is escaped and capped.
+      const safe = (value: unknown) => terminalSafe(value);
+      const finish = summary.finish ? ` (${safe(summary.finish.reason)}${summary.finish.detail ? `: ${safe(summary.finish.detail)}` : ''}, ${(summary.finish.wallTimeMs / 1000).toFixed(1)} s)` : '';
+      printLine(`run ${safe(summary.runId ?? '(no run.started)')}: ${summary.status}${finish}`);
+      printLine(`  ${safe(config?.dataset ?? 'dataset unknown')}, ${summary.steps}/${safe(config?.steps ?? '?')} steps, seed ${safe(config?.seed ?? '?')}, backend ${safe(summary.backend ?? 'unknown')}, ${summary.events} events`);
+      printLine(`  plugins: ${(config?.plugins ?? []).map((plugin) => safe(typeof plugin === 'string' ? plugin : (plugin as { name: string }).name)).join(', ') || 'none'}`);
+      printLine(`  decisions: ${Object.entries(summary.decisions).map(([type, count]) => `${type} ×${count}`).join(', ') || 'none'}`);
+      printLine(`  schedule now: ${summary.schedule.d} D : ${summary.schedule.g} G; collapse: ${summary.collapse.status}${summary.collapse.signal ? ` (${safe(summary.collapse.signal)} since step ${summary.collapse.since})` : ''}`);
+      if (summary.lastMetrics) printLine(`  last metrics (step ${summary.lastMetrics.step}): ${Object.entries(summary.lastMetrics.values).map(([name, value]) => `${safe(name)} ${value === null ? 'n/a' : Number(value.toFixed(4))}`).join(', ')}`);
+      printLine(`  last losses: D ${summary.lastLosses.discriminator ?? 'n/a'}, G ${summary.lastLosses.generator ?? 'n/a'}`);
+      if (summary.lastCheckpoint) printLine(`  last checkpoint: step ${summary.lastCheckpoint.step}, ${safe(summary.lastCheckpoint.path)}`);
+      if (summary.failure) printLine(`  failed: ${safe(summary.failure.message)}`);
+      if (problems.length) printLine(`  log problems: ${problems.length} (listed above)`);
     });
 }

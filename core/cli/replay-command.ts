@@ -4,9 +4,10 @@ import { loadTrainConfig } from '../config/load-train-config';
 import { isModulePath, resolvePlugins } from '../config/resolve-plugins';
 import { terminalSafe } from '../util/terminal-safe';
 import { pluginReferenceSchema, type PluginReference } from '../config/train-config';
-import { formatProblem, readEventLog } from '../events/event-log-reader';
+import { readEventLog } from '../events/event-log-reader';
 import type { RunEvent } from '../events/run-event';
 import { REPLAYED_DECISION_TYPES, ReplayHost } from '../replay/replay-host';
+import { printLine, warnLine, warnLogProblems } from './console-output';
 
 interface Decision {
   step: number;
@@ -53,14 +54,14 @@ export function replayCommand(): Command {
     .option('--strict', 'treat any bad line in the log as fatal')
     .action(async (runDir: string, flags: { config?: string; plugin?: string[]; json?: boolean; strict?: boolean }) => {
       const { events, problems, filePath } = readEventLog(runDir, { strict: flags.strict });
-      for (const problem of problems) process.stderr.write(`ganpipe: ${formatProblem(filePath, problem)}\n`);
+      warnLogProblems({ filePath, problems });
       const host = new ReplayHost(events, runDir);
       const started = events.find((event) => event.type === 'run.started');
       const loaded = flags.config ? loadTrainConfig(flags.config) : undefined;
       const references = pluginReferences(started?.type === 'run.started' ? started.config.plugins : undefined, loaded?.config.plugins, flags.plugin ?? []);
       if (!flags.config && !flags.plugin?.length) {
         for (const name of recordedModulePaths(started?.type === 'run.started' ? started.config.plugins : undefined)) {
-          process.stderr.write(`ganpipe: the recorded run also used plugin module ${terminalSafe(name)}; replay loads no code a log names: pass --plugin PATH to replay through it\n`);
+          warnLine(`the recorded run also used plugin module ${terminalSafe(name)}; replay loads no code a log names: pass --plugin PATH to replay through it`);
         }
       }
       const plugins = resolvePlugins(references, builtInPlugins, loaded?.baseDir ?? process.cwd());
@@ -78,13 +79,12 @@ export function replayCommand(): Command {
       for (const event of events) if (event.type === 'gradients.clipped' || event.type === 'schedule.changed' || event.type === 'collapse.rolledBack' || event.type === 'checkpoint.restored') fromRecord[event.type] = (fromRecord[event.type] ?? 0) + 1;
 
       if (flags.json) {
-        process.stdout.write(JSON.stringify({ runId: host.runId, plugins: plugins.map((plugin) => plugin.name), recorded, replayed, differences: differing, firstDifferenceStep: differing[0]?.step ?? null, hookDecisionsFromRecord: fromRecord }) + '\n');
+        printLine(JSON.stringify({ runId: host.runId, plugins: plugins.map((plugin) => plugin.name), recorded, replayed, differences: differing, firstDifferenceStep: differing[0]?.step ?? null, hookDecisionsFromRecord: fromRecord }));
         return;
       }
-      const print = (text: string) => process.stdout.write(text + '\n');
-      print(`replayed ${events.length} events of run ${host.runId} through ${plugins.map((plugin) => plugin.name).join(', ') || 'no plugins'}`);
-      print(`decisions: ${recorded.length} recorded, ${replayed.length} replayed, ${differing.length} differ${differing.length ? `; first difference at step ${differing[0].step}` : ''}`);
-      for (const row of rows) print(`  step ${row.step}: ${row.type} ${row.signal}${row.value !== undefined ? ` = ${row.value === null ? 'non-finite' : Number(row.value.toFixed(4))}` : ''}  [${row.in}]`);
-      print(`decisions made through hooks, from the record: ${Object.entries(fromRecord).map(([type, count]) => `${type} ×${count}`).join(', ') || 'none'}`);
+      printLine(`replayed ${events.length} events of run ${host.runId} through ${plugins.map((plugin) => plugin.name).join(', ') || 'no plugins'}`);
+      printLine(`decisions: ${recorded.length} recorded, ${replayed.length} replayed, ${differing.length} differ${differing.length ? `; first difference at step ${differing[0].step}` : ''}`);
+      for (const row of rows) printLine(`  step ${row.step}: ${row.type} ${row.signal}${row.value !== undefined ? ` = ${row.value === null ? 'non-finite' : Number(row.value.toFixed(4))}` : ''}  [${row.in}]`);
+      printLine(`decisions made through hooks, from the record: ${Object.entries(fromRecord).map(([type, count]) => `${type} ×${count}`).join(', ') || 'none'}`);
     });
 }

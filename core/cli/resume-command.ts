@@ -8,13 +8,14 @@ import { backendChoices, trainConfigSchema } from '../config/train-config';
 import { describeIssue, loadTrainConfig } from '../config/load-train-config';
 import { GanpipeError } from '../errors';
 import { verifyCheckpointHash } from '../checkpoint/checkpoint-files';
-import { formatProblem, readEventLog } from '../events/event-log-reader';
+import { readEventLog } from '../events/event-log-reader';
 import type { RunEvent } from '../events/run-event';
 import { Trainer } from '../trainer/trainer';
 import { reportProgress } from './progress-reporter';
 import { resumePlugins } from './resume-plugins';
 import { formatRunSummary } from './run-summary';
 import { wholeNumberFlag } from './whole-number-flag';
+import { printLine, warnLine, warnLogProblems } from './console-output';
 
 /** Each step's losses, in update order: what --verify compares. */
 function lossesByStep(events: readonly RunEvent[]): Map<number, (number | null)[]> {
@@ -46,7 +47,7 @@ export function resumeCommand(): Command {
     .option('--influx <url>', 'write the resumed run\'s metrics to InfluxDB at this URL (or set INFLUX_URL); the parent\'s is not reused')
     .action(async (runDir: string, flags: { fromStep: number; steps?: number; verify?: boolean; backend?: string; out?: string; config?: string; trustRecordedPlugins?: boolean; influx?: string }) => {
       const { events: parentEvents, problems, filePath } = readEventLog(runDir);
-      for (const problem of problems) process.stderr.write(`ganpipe: ${formatProblem(filePath, problem)}\n`);
+      warnLogProblems({ filePath, problems });
       const started = parentEvents.find((event) => event.type === 'run.started');
       if (!started || started.type !== 'run.started') throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${filePath}: no run.started event: the parent's config is unknown`);
       const checkpoints = parentEvents.filter((event) => event.type === 'checkpoint.saved');
@@ -63,7 +64,7 @@ export function resumeCommand(): Command {
         influxUrl: flags.influx ?? process.env.INFLUX_URL,
         influxSinkName: INFLUX_SINK,
       });
-      for (const note of notes) process.stderr.write(`ganpipe: ${note}\n`);
+      for (const note of notes) warnLine(`${note}`);
       const parsed = trainConfigSchema.safeParse({
         ...started.config,
         plugins,
@@ -81,21 +82,21 @@ export function resumeCommand(): Command {
         parentRunId: started.runId,
         resumeFrom: { checkpointPath, expectedHash: checkpoint.hash },
       });
-      process.stderr.write(`ganpipe: resuming ${started.runId} from its checkpoint at step ${checkpoint.step} as run ${trainer.runId}, to step ${config.steps}, on ${backend.name}\n`);
+      warnLine(`resuming ${started.runId} from its checkpoint at step ${checkpoint.step} as run ${trainer.runId}, to step ${config.steps}, on ${backend.name}`);
       reportProgress(trainer.events$, config.steps);
       const state = await trainer.run();
-      process.stdout.write(formatRunSummary(state, path.join(trainer.runDir, 'events.ndjson'), backend.name) + '\n');
+      printLine(formatRunSummary(state, path.join(trainer.runDir, 'events.ndjson'), backend.name));
       if (!flags.verify) return;
 
       const [recorded, resumed] = [lossesByStep(parentEvents), lossesByStep(readEventLog(trainer.runDir).events)];
       const lastComparable = Math.min(Math.max(0, ...recorded.keys()), state.step);
       for (let step = checkpoint.step + 1; step <= lastComparable; step++) {
         if (JSON.stringify(recorded.get(step)) !== JSON.stringify(resumed.get(step))) {
-          process.stdout.write(`verify: first divergence at step ${step}: recorded losses ${JSON.stringify(recorded.get(step))}, resumed ${JSON.stringify(resumed.get(step))}\n`);
+          printLine(`verify: first divergence at step ${step}: recorded losses ${JSON.stringify(recorded.get(step))}, resumed ${JSON.stringify(resumed.get(step))}`);
           process.exitCode = 1;
           return;
         }
       }
-      process.stdout.write(`verify: no divergence in the ${lastComparable - checkpoint.step} steps after the checkpoint (steps ${checkpoint.step + 1}–${lastComparable})\n`);
+      printLine(`verify: no divergence in the ${lastComparable - checkpoint.step} steps after the checkpoint (steps ${checkpoint.step + 1}–${lastComparable})`);
     });
 }

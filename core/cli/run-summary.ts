@@ -1,4 +1,5 @@
 import type { RunState } from '../state/run-state';
+import { terminalSafe } from '../util/terminal-safe';
 
 function formatMetric(value: number | null): string {
   if (value === null) return 'n/a';
@@ -9,7 +10,7 @@ function formatMetric(value: number | null): string {
 export function formatRunSummary(state: RunState, logPath: string, backend: string): string {
   const seconds = (state.finish?.wallTimeMs ?? 0) / 1000;
   const lines = [
-    `run ${state.runId} ${state.finish?.reason ?? state.status}${state.finish?.detail ? ` (${state.finish.detail})` : ''}: ${state.step} steps in ${seconds.toFixed(1)} s (${(state.step / Math.max(seconds, 1e-3)).toFixed(1)} steps/s) on ${backend}`,
+    `run ${state.runId} ${state.finish?.reason ?? state.status}${state.finish?.detail ? ` (${terminalSafe(state.finish.detail)})` : ''}: ${state.step} steps in ${seconds.toFixed(1)} s (${(state.step / Math.max(seconds, 1e-3)).toFixed(1)} steps/s) on ${backend}`,
   ];
   if (state.metrics) {
     const values = Object.entries(state.metrics.values).map(([name, value]) => `${name} ${formatMetric(value)}`);
@@ -17,7 +18,7 @@ export function formatRunSummary(state: RunState, logPath: string, backend: stri
   }
   const decisions = Object.entries(state.decisions).map(([type, count]) => `${type} ×${count}`);
   lines.push(`  plugin decisions: ${decisions.join(', ') || 'none'}`);
-  if (state.failure) lines.push(`  failed: ${state.failure.message}`);
+  if (state.failure) lines.push(`  failed: ${terminalSafe(state.failure.message)}`);
   lines.push(`  event log: ${logPath} (${state.eventCount} events)`);
   return lines.join('\n');
 }

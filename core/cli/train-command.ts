@@ -11,6 +11,7 @@ import { Trainer } from '../trainer/trainer';
 import { reportProgress } from './progress-reporter';
 import { formatRunSummary } from './run-summary';
 import { wholeNumberFlag } from './whole-number-flag';
+import { printLine, warnLine } from './console-output';
 
 const exitCodeForSignal: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -39,10 +40,10 @@ export function trainCommand(): Command {
       const backend = await selectBackend(config.backend);
       const trainer = new Trainer({ config, backend: backend.name, plugins });
       const skipped = backend.skipped.length ? ` (passed over ${backend.skipped.join('; ')})` : '';
-      process.stderr.write(`ganpipe: training ${config.dataset} for ${config.steps} steps, seed ${config.seed}, on ${backend.name}${skipped}\n`);
-      process.stderr.write(`ganpipe: run ${trainer.runId}, plugins: ${plugins.map((plugin) => plugin.name).join(', ') || 'none'}\n`);
+      warnLine(`training ${config.dataset} for ${config.steps} steps, seed ${config.seed}, on ${backend.name}${skipped}`);
+      warnLine(`run ${trainer.runId}, plugins: ${plugins.map((plugin) => plugin.name).join(', ') || 'none'}`);
       const sink = plugins.find((plugin): plugin is InfluxSinkPlugin => plugin instanceof InfluxSinkPlugin);
-      if (sink) process.stderr.write(`ganpipe: metrics to InfluxDB at ${sink.target}\n`);
+      if (sink) warnLine(`metrics to InfluxDB at ${sink.target}`);
 
       let receivedSignal: string | undefined;
       const onSignal = (signal: NodeJS.Signals) => {
@@ -55,9 +56,9 @@ export function trainCommand(): Command {
       const logPath = path.join(path.relative(process.cwd(), trainer.runDir) || '.', EVENT_LOG_FILE);
       try {
         const state = await trainer.run();
-        process.stdout.write(formatRunSummary(state, logPath, backend.name) + '\n');
+        printLine(formatRunSummary(state, logPath, backend.name));
       } catch (error) {
-        process.stdout.write(formatRunSummary(trainer.state, logPath, backend.name) + '\n');
+        printLine(formatRunSummary(trainer.state, logPath, backend.name));
         throw error;
       } finally {
         process.off('SIGINT', onSignal);

@@ -3,7 +3,8 @@ import { Subject, type Observable } from 'rxjs';
 import { trainConfigSchema, type TrainConfig } from '../config/train-config';
 import { createDataset } from '../data/datasets';
 import type { Dataset } from '../data/dataset';
-import { describeError } from '../errors';
+import { describeError, GanpipeError } from '../errors';
+import { describeIssue } from '../config/load-train-config';
 import { EVENT_SCHEMA_VERSION, runEventSchema, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
 import { evolve, initialRunState, type RunState } from '../state/run-state';
 import { pluginEventStream } from '../trainer/guarded-event-stream';
@@ -47,10 +48,15 @@ export class ReplayHost implements PluginHost {
     runDir: string,
   ) {
     const started = recorded.find((event) => event.type === 'run.started');
-    if (!started || started.type !== 'run.started') throw new Error(`${runDir}: the log has no run.started event to replay from`);
+    if (!started || started.type !== 'run.started') throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${runDir}: the log has no run.started event to replay from`);
     this.runId = started.runId;
     this.runDir = path.resolve(runDir);
-    this.config = trainConfigSchema.parse({ ...started.config, plugins: [] });
+    const config = trainConfigSchema.safeParse({ ...started.config, plugins: [] });
+    if (!config.success) {
+      const issue = config.error.issues[0];
+      throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${runDir}: run.started.config.${issue.path.join('.')}: ${describeIssue(issue)}`);
+    }
+    this.config = config.data;
     this.dataset = createDataset(this.config);
     guardHookCatalog(this.hooks, (plugin, source, error) => this.recordFailure(plugin, source, error));
     this.events$ = pluginEventStream(this.subject, () => this.applyingPlugin, (plugin, error) => this.recordFailure(plugin, 'events$', error));

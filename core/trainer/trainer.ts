@@ -17,6 +17,7 @@ import { evolve, initialRunState, type RunState } from '../state/run-state';
 import { packageVersions } from '../util/package-versions';
 import { redactSecrets } from '../config/redact-secrets';
 import { SeededRandom } from '../util/seeded-random';
+import { terminalSafe } from '../util/terminal-safe';
 import type { PluginHost, TrainerPlugin } from './plugin';
 import { pluginEventStream } from './guarded-event-stream';
 import { guardHookCatalog } from './tap-failure-guard';
@@ -367,7 +368,7 @@ export class Trainer implements PluginHost {
   private pluginFailed(plugin: string, source: string, error: unknown): void {
     const closed = this.runState.status === 'finished' || this.runState.status === 'failed' || !this.log;
     if (closed) {
-      process.stderr.write(`ganpipe: plugin ${plugin} failed in ${source} after the run ended: ${describeError(error).message}\n`);
+      process.stderr.write(`ganpipe: plugin ${terminalSafe(plugin)} failed in ${source} after the run ended: ${terminalSafe(describeError(error).message)}\n`);
       return;
     }
     this.record('plugin.failed', { plugin, source, error: describeError(error) });

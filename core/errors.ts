@@ -20,6 +20,7 @@ export const errorCatalog = {
   GANPIPE_RUN_EXISTS: 'The run directory already holds an event log; runs never overwrite one another.',
   GANPIPE_DATA_INVALID: 'A dataset file (CSV) is missing a column, has a non-numeric cell or unordered time, or is too short for one window.',
   GANPIPE_MODEL_UNSUPPORTED: 'The chosen backend lacks a kernel the model needs to train (checked before the first step).',
+  GANPIPE_WRITE_FAILED: "A run's event log or checkpoint could not be written (a full disk, an I/O error); what was recorded before stays valid.",
   GANPIPE_PLUGIN_UNTRUSTED: 'A log names a plugin module to load; resume loads no code a log names unless told to.',
 } as const;
 

@@ -39,10 +39,16 @@ export async function writeCheckpoint(dir: string, tensors: NamedTensor[], meta:
   const weights = new Uint8Array(data as ArrayBuffer);
   const manifestText = JSON.stringify({ format: 'ganpipe-checkpoint-1', meta, weights: specs } satisfies CheckpointManifest, null, 1);
   const staging = `${dir}.partial-${process.pid}`;
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(staging, { recursive: true });
-  fs.writeFileSync(path.join(staging, CHECKPOINT_WEIGHTS), weights);
-  fs.writeFileSync(path.join(staging, CHECKPOINT_MANIFEST), manifestText);
+  try {
+    fs.rmSync(staging, { recursive: true, force: true });
+    fs.mkdirSync(staging, { recursive: true });
+    fs.writeFileSync(path.join(staging, CHECKPOINT_WEIGHTS), weights);
+    fs.writeFileSync(path.join(staging, CHECKPOINT_MANIFEST), manifestText);
+  } catch (error) {
+    // A full disk or an I/O error: no half checkpoint stays behind to be mistaken for one.
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw new GanpipeError('GANPIPE_WRITE_FAILED', `${dir}: cannot write the checkpoint (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); its partial copy was removed, earlier checkpoints are untouched`);
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(staging, dir);
   return { path: dir, hash: contentHash(weights, manifestText) };

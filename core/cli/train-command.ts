@@ -4,6 +4,7 @@ import { builtInPlugins } from '../../plugins/built-in-plugins';
 import { INFLUX_SINK, InfluxSinkPlugin } from '../../plugins/influx-sink';
 import { selectBackend } from '../backend/select-backend';
 import { loadTrainConfig } from '../config/load-train-config';
+import { isGanpipeError } from '../errors';
 import { resolvePlugins } from '../config/resolve-plugins';
 import { backendChoices } from '../config/train-config';
 import { EVENT_LOG_FILE } from '../events/event-log-writer';
@@ -58,7 +59,8 @@ export function trainCommand(): Command {
         const state = await trainer.run();
         printLine(formatRunSummary(state, logPath, backend.name));
       } catch (error) {
-        printLine(formatRunSummary(trainer.state, logPath, backend.name));
+        // After a failed log write the state in memory is ahead of the log: no summary of it.
+        if (!isGanpipeError(error) || error.code !== 'GANPIPE_WRITE_FAILED') printLine(formatRunSummary(trainer.state, logPath, backend.name));
         throw error;
       } finally {
         process.off('SIGINT', onSignal);

@@ -217,6 +217,7 @@ export class Trainer implements PluginHost {
     this.log = EventLogWriter.create(this.runDir, this.config.eventLog.flushIntervalMs);
     const random = this.trainingRandom;
     const evaluationRandom = this.evaluationRandom;
+    let failure: unknown;
     try {
       this.model = new GanModel(this.config, this.dataset, random);
       this.record('run.started', {
@@ -265,16 +266,26 @@ export class Trainer implements PluginHost {
       this.throwIfPluginFailedFatally();
       this.record('run.finished', { reason, ...(this.stopRequest?.detail ? { detail: this.stopRequest.detail } : {}), wallTimeMs: wallTimeMs() });
     } catch (error) {
+      failure = error;
       if (this.runState.status !== 'finished' && this.runState.status !== 'failed') {
-        this.record('run.failed', { error: describeError(error), wallTimeMs: wallTimeMs() });
+        try {
+          this.record('run.failed', { error: describeError(error), wallTimeMs: wallTimeMs() });
+        } catch {
+          // The log cannot take it (a full disk): the error thrown below says what it lacks.
+        }
       }
-      throw error;
-    } finally {
-      this.log.close();
-      this.model?.dispose();
-      this.model = undefined;
-      this.subject.complete();
     }
+    // A log whose last lines cannot be written fails the run even if training finished:
+    // "completed" over a log without its end would be a silent loss.
+    try {
+      this.log.close();
+    } catch (error) {
+      failure ??= error;
+    }
+    this.model?.dispose();
+    this.model = undefined;
+    this.subject.complete();
+    if (failure !== undefined) throw failure;
     return this.runState;
   }
 

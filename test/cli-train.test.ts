@@ -66,7 +66,7 @@ const badInputs: { name: string; args: () => string[]; message: RegExp }[] = [
   { name: 'unknown backend', args: () => ['--backend', 'tpu'], message: /--backend: "tpu" is not one of auto, tensorflow-gpu, tensorflow, wasm, cpu/ },
   { name: 'backend that cannot load here', args: () => ['--backend', 'tensorflow'], message: /--backend tensorflow: package not installed; available here: .*wasm, cpu/ },
   { name: 'unknown plugin', args: () => ['--config', writeConfig({ plugins: ['no-such-plugin'] })], message: /plugins\[0\] \(no-such-plugin\): unknown plugin "no-such-plugin"/ },
-  { name: 'missing plugin module', args: () => ['--config', writeConfig({ plugins: [{ name: './missing-plugin.js', options: {} }] })], message: /plugins\[0\] \(\.\/missing-plugin\.js\): plugin module .*missing-plugin\.js does not exist/ },
+  { name: 'missing plugin module', args: () => ['--config', writeConfig({ plugins: [{ name: './missing-plugin.js', options: {} }] })], message: /plugins\[0\] \(\/.*\/missing-plugin\.js\): plugin module .*missing-plugin\.js does not exist/ },
 ];
 
 for (const { name, args, message } of badInputs) {

@@ -161,3 +161,17 @@ test('events.ndjson that is a folder: one line', () => {
   assert.equal(folder.status, 2);
   assert.match(folder.stderr.trim(), /^ganpipe: .*events\.ndjson: not a file \(an event log is a file of JSON lines\)$/);
 });
+
+test('resume takes the newest intact checkpoint and says which; a damaged newer one is named', () => {
+  const runDir = trainSmallRun();
+  const checkpoints = fs.readdirSync(path.join(runDir, 'checkpoints')).sort();
+  assert.deepEqual(checkpoints, ['step-00000005', 'step-00000008']);
+  const weights = path.join(runDir, 'checkpoints', 'step-00000008', 'weights.bin');
+  const bytes = fs.readFileSync(weights);
+  bytes[3] ^= 0xff;
+  fs.writeFileSync(weights, bytes);
+  const resumed = runCli(['resume', runDir, '--from-step', '8', '--out', temporaryDirectory()]);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, /step-00000008: content hash \w+… does not match the recorded \w+…: the checkpoint changed after it was saved; trying the checkpoint at step 5/);
+  assert.match(resumed.stderr, /resuming .* from its checkpoint at step 5 /);
+});

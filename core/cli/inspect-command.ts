@@ -3,6 +3,7 @@ import { readEventLog } from '../events/event-log-reader';
 import { runEventTypes, type RunEvent } from '../events/run-event';
 import { GanpipeError } from '../errors';
 import { foldRunState } from '../state/run-state';
+import { formatSinkReports } from './run-summary';
 import { wholeNumberFlag } from './whole-number-flag';
 import { terminalSafe } from '../util/terminal-safe';
 import { printLine, warnLine, warnLogProblems } from './console-output';
@@ -88,6 +89,7 @@ export function inspectCommand(): Command {
       if (summary.lastMetrics) printLine(`  last metrics (step ${summary.lastMetrics.step}): ${Object.entries(summary.lastMetrics.values).map(([name, value]) => `${safe(name)} ${value === null ? 'n/a' : Number(value.toFixed(4))}`).join(', ')}`);
       printLine(`  last losses: D ${summary.lastLosses.discriminator ?? 'n/a'}, G ${summary.lastLosses.generator ?? 'n/a'}`);
       if (summary.lastCheckpoint) printLine(`  last checkpoint: step ${summary.lastCheckpoint.step}, ${safe(summary.lastCheckpoint.path)}`);
+      for (const line of formatSinkReports(state)) printLine(line);
       if (summary.failure) printLine(`  failed: ${safe(summary.failure.message)}`);
       if (problems.length) printLine(`  log problems: ${problems.length} (listed above)`);
     });

@@ -6,10 +6,11 @@ import { selectBackend } from '../backend/select-backend';
 import { resolvePlugins } from '../config/resolve-plugins';
 import { backendChoices, trainConfigSchema } from '../config/train-config';
 import { describeIssue, loadTrainConfig } from '../config/load-train-config';
-import { GanpipeError } from '../errors';
+import { GanpipeError, isGanpipeError } from '../errors';
+import { terminalSafe } from '../util/terminal-safe';
 import { verifyCheckpointHash } from '../checkpoint/checkpoint-files';
 import { readEventLog } from '../events/event-log-reader';
-import type { RunEvent } from '../events/run-event';
+import type { EventOfType, RunEvent } from '../events/run-event';
 import { Trainer } from '../trainer/trainer';
 import { reportProgress } from './progress-reporter';
 import { resumePlugins } from './resume-plugins';
@@ -25,6 +26,25 @@ function lossesByStep(events: readonly RunEvent[]): Map<number, (number | null)[
     byStep.set(event.step, [...(byStep.get(event.step) ?? []), event.loss]);
   }
   return byStep;
+}
+
+/**
+ * The newest of `candidates` (newest first) whose files match their recorded hash,
+ * checked before a new run exists; a damaged or missing one is named and the one
+ * before it tried. If none is intact, the oldest one's error is thrown.
+ */
+function newestIntactCheckpoint(candidates: EventOfType<'checkpoint.saved'>[], runDir: string): { checkpoint: EventOfType<'checkpoint.saved'>; checkpointPath: string } {
+  for (const [index, checkpoint] of candidates.entries()) {
+    const checkpointPath = path.resolve(runDir, checkpoint.path);
+    try {
+      verifyCheckpointHash(checkpointPath, checkpoint.hash);
+      return { checkpoint, checkpointPath };
+    } catch (error) {
+      if (!isGanpipeError(error) || index === candidates.length - 1) throw error;
+      warnLine(`${terminalSafe(error.message)}; trying the checkpoint at step ${candidates[index + 1].step}`);
+    }
+  }
+  throw new Error('newestIntactCheckpoint: no candidates');
 }
 
 /**
@@ -50,13 +70,12 @@ export function resumeCommand(): Command {
       warnLogProblems({ filePath, problems });
       const started = parentEvents.find((event) => event.type === 'run.started');
       if (!started || started.type !== 'run.started') throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${filePath}: no run.started event: the parent's config is unknown`);
-      const checkpoints = parentEvents.filter((event) => event.type === 'checkpoint.saved');
-      const checkpoint = checkpoints.filter((event) => event.step <= flags.fromStep).at(-1);
-      if (!checkpoint || checkpoint.type !== 'checkpoint.saved') {
+      const checkpoints = parentEvents.filter((event): event is EventOfType<'checkpoint.saved'> => event.type === 'checkpoint.saved');
+      const candidates = checkpoints.filter((event) => event.step <= flags.fromStep).reverse();
+      if (candidates.length === 0) {
         throw new GanpipeError('GANPIPE_CHECKPOINT_INVALID', `--from-step ${flags.fromStep}: no checkpoint at or before it in ${filePath} (checkpoints at steps: ${checkpoints.map((event) => event.step).join(', ') || 'none'})`);
       }
-      const checkpointPath = path.resolve(path.dirname(filePath), checkpoint.path);
-      verifyCheckpointHash(checkpointPath, checkpoint.hash); // before a new run exists
+      const { checkpoint, checkpointPath } = newestIntactCheckpoint(candidates, path.dirname(filePath));
       const loaded = flags.config ? loadTrainConfig(flags.config) : undefined;
       const { references: plugins, notes } = resumePlugins(started.config.plugins, filePath, {
         configPlugins: loaded?.config.plugins,

@@ -18,7 +18,17 @@ export function formatRunSummary(state: RunState, logPath: string, backend: stri
   }
   const decisions = Object.entries(state.decisions).map(([type, count]) => `${type} ×${count}`);
   lines.push(`  plugin decisions: ${decisions.join(', ') || 'none'}`);
+  lines.push(...formatSinkReports(state));
   if (state.failure) lines.push(`  failed: ${terminalSafe(state.failure.message)}`);
   lines.push(`  event log: ${logPath} (${state.eventCount} events)`);
   return lines.join('\n');
+}
+
+/** One line per metrics sink: what reached it, and what did not (dropped, refused, never sent). */
+export function formatSinkReports(state: RunState): string[] {
+  return Object.entries(state.sinks).map(([sink, report]) => {
+    const lost = report.dropped + report.refused + report.backlog;
+    const why = lost > 0 && report.error ? `; last error: ${terminalSafe(report.error)}` : '';
+    return `  metrics to ${terminalSafe(sink)}: ${report.written} points written, ${report.dropped} dropped, ${report.refused} refused, ${report.backlog} not sent${lost > 0 ? ' (ganpipe backfill can write them from the log)' : ''}${why}`;
+  });
 }

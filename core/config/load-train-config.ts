@@ -48,7 +48,7 @@ export function loadTrainConfig(configFile: string | undefined, overrides: Confi
   if (!result.success) {
     const issue = result.error.issues[0];
     const topKey = String(issue.path[0] ?? '');
-    const source = topKey in overrides && overrides[topKey as keyof ConfigOverrides] !== undefined
+    const source = Object.hasOwn(overrides, topKey) && overrides[topKey as keyof ConfigOverrides] !== undefined
       ? flagNames[topKey]
       : `${configFile ? `config file ${configFile}` : 'config'}: ${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}`;
     throw new GanpipeError('GANPIPE_CONFIG_INVALID', `${source}: ${describeIssue(issue)}`);

@@ -146,8 +146,33 @@ const trainConfigObject = z
   })
   .strict();
 
+/** Keys that reach an object's prototype when a config is merged or spread: never a setting. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Where the first prototype key sits in a parsed JSON value, as a path, if anywhere. */
+function prototypeKeyPath(value: unknown, at: (string | number)[] = []): (string | number)[] | undefined {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = prototypeKeyPath(item, [...at, index]);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (PROTOTYPE_KEYS.has(key)) return [...at, key];
+      const found = prototypeKeyPath(item, [...at, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 export const trainConfigSchema = z.preprocess(
-  withDatasetDefaults,
+  (input, context) => {
+    // Checked at every level, plugin options included, before anything merges the config.
+    const found = prototypeKeyPath(input);
+    if (found) context.addIssue({ code: z.ZodIssueCode.custom, path: found, message: `"${found.at(-1)}" is not allowed as a key (it would reach the prototype of an object)` });
+    return withDatasetDefaults(input);
+  },
   trainConfigObject.superRefine((config, context) => {
     if (config.dataset === 'csv' && !config.csv) {
       context.addIssue({ code: z.ZodIssueCode.custom, path: ['csv'], message: 'dataset "csv" needs a "csv" section: { "path", "timeColumn", "featureColumns", "window", "stride" }' });

@@ -45,16 +45,18 @@ export class EventLogWriter {
 
   /** Creates `<runDir>/events.ndjson`; refuses to append to an existing log. */
   static create(runDir: string, flushIntervalMs = DEFAULT_FLUSH_INTERVAL_MS): EventLogWriter {
-    fs.mkdirSync(runDir, { recursive: true });
     const filePath = path.join(runDir, EVENT_LOG_FILE);
     let fd: number;
     try {
+      fs.mkdirSync(runDir, { recursive: true });
       fd = fs.openSync(filePath, 'wx');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && fs.statSync(runDir, { throwIfNoEntry: false })?.isDirectory()) {
         throw new GanpipeError('GANPIPE_RUN_EXISTS', `${filePath} already exists: choose another --out or run id`);
       }
-      throw error;
+      const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way where a folder should be' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'no permission to write there' : (error as Error).message;
+      throw new GanpipeError('GANPIPE_WRITE_FAILED', `${runDir}: cannot create the run's folder and log (${code ?? 'error'}: ${why}); choose another --out`);
     }
     return new EventLogWriter(filePath, fd, flushIntervalMs);
   }

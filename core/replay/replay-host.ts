@@ -9,7 +9,7 @@ import { EVENT_SCHEMA_VERSION, runEventSchema, type EventOfType, type EventPaylo
 import { evolve, initialRunState, type RunState } from '../state/run-state';
 import { pluginEventStream } from '../trainer/guarded-event-stream';
 import { OrderedDelivery } from '../trainer/ordered-delivery';
-import type { PluginHost, TrainerPlugin } from '../trainer/plugin';
+import { applyPlugins, type PluginHost, type TrainerPlugin } from '../trainer/plugin';
 import { guardHookCatalog } from '../trainer/tap-failure-guard';
 import { createTrainerHooks } from '../trainer/trainer-hooks';
 
@@ -71,14 +71,7 @@ export class ReplayHost implements PluginHost {
   }
 
   async replay(plugins: readonly TrainerPlugin[]): Promise<RunEvent[]> {
-    for (const plugin of plugins) {
-      this.applyingPlugin = plugin.name;
-      try {
-        plugin.apply(this);
-      } finally {
-        this.applyingPlugin = undefined;
-      }
-    }
+    applyPlugins(this, plugins, (plugin) => (this.applyingPlugin = plugin));
     await this.hooks.runStart.promise({ runId: this.runId, runDir: this.runDir, config: this.config, backend: 'replay', dataset: this.dataset });
     for (const event of this.recorded) {
       if (REPLAYED_DECISION_TYPES.has(event.type)) continue;

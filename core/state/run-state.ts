@@ -22,6 +22,8 @@ export interface RunState {
   decisions: Record<string, number>;
   finish?: { reason: string; detail?: string; wallTimeMs: number };
   failure?: { message: string; code?: string };
+  /** Each metrics sink's last report (sink.reported): what reached it and what did not. */
+  sinks: Record<string, { status: string; written: number; dropped: number; refused: number; backlog: number; error?: string }>;
 }
 
 export const initialRunState: RunState = Object.freeze({
@@ -32,6 +34,7 @@ export const initialRunState: RunState = Object.freeze({
   clipping: {},
   collapse: { status: 'healthy' },
   decisions: {},
+  sinks: {},
 }) as RunState;
 
 const decisionTypes = new Set(['gradients.clipped', 'schedule.changed', 'collapse.suspected', 'collapse.detected', 'collapse.recovered', 'collapse.rolledBack', 'checkpoint.saved', 'checkpoint.restored', 'plugin.failed', 'plugin.custom']);
@@ -60,6 +63,8 @@ export function evolve(state: RunState, event: RunEvent): RunState {
       return { ...next, collapse: { status: 'healthy' } };
     case 'collapse.rolledBack':
       return { ...next, collapse: { status: 'healthy' } };
+    case 'sink.reported':
+      return { ...next, sinks: { ...state.sinks, [event.sink]: { status: event.status, written: event.written, dropped: event.dropped, refused: event.refused, backlog: event.backlog, ...(event.error ?? state.sinks[event.sink]?.error ? { error: event.error ?? state.sinks[event.sink]?.error } : {}) } } };
     case 'checkpoint.saved':
       return { ...next, lastCheckpoint: { step: event.step, path: event.path, hash: event.hash } };
     case 'run.finished':

@@ -1,4 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { GanpipeError } from '../errors';
+import { terminalSafe } from '../util/terminal-safe';
 import type { Observable } from 'rxjs';
 import type { TrainConfig } from '../config/train-config';
 import type { Dataset } from '../data/dataset';
@@ -46,3 +48,22 @@ export interface TrainerPlugin {
 
 /** What a built-in or module plugin exports: a factory taking the config's options. */
 export type PluginFactory = (options: Record<string, unknown>) => TrainerPlugin;
+
+/**
+ * Applies each plugin to the host, with `track` told whose apply() is running (so a
+ * stream subscription made there is blamed on that plugin). An apply() that throws,
+ * e.g. tapPromise on a synchronous hook, stops everything before the run starts, with
+ * one line naming the plugin.
+ */
+export function applyPlugins(host: PluginHost, plugins: readonly TrainerPlugin[], track: (plugin: string | undefined) => void): void {
+  for (const plugin of plugins) {
+    track(plugin.name);
+    try {
+      plugin.apply(host);
+    } catch (error) {
+      throw new GanpipeError('GANPIPE_PLUGIN_INVALID', `plugin "${terminalSafe(plugin.name)}": apply() threw: ${terminalSafe((error as Error)?.message ?? String(error))}`);
+    } finally {
+      track(undefined);
+    }
+  }
+}

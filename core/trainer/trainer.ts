@@ -18,7 +18,7 @@ import { packageVersions } from '../util/package-versions';
 import { redactSecrets } from '../config/redact-secrets';
 import { SeededRandom } from '../util/seeded-random';
 import { terminalSafe } from '../util/terminal-safe';
-import type { PluginHost, TrainerPlugin } from './plugin';
+import { applyPlugins, type PluginHost, type TrainerPlugin } from './plugin';
 import { pluginEventStream } from './guarded-event-stream';
 import { guardHookCatalog } from './tap-failure-guard';
 import { OrderedDelivery } from './ordered-delivery';
@@ -97,14 +97,7 @@ export class Trainer implements PluginHost {
     // A subscriber's error is blamed on the plugin whose apply() subscribed it.
     this.events$ = pluginEventStream(this.subject, () => this.applyingPlugin, (plugin, error) => this.pluginFailed(plugin, 'events$', error));
 
-    for (const plugin of options.plugins ?? []) {
-      this.applyingPlugin = plugin.name;
-      try {
-        plugin.apply(this);
-      } finally {
-        this.applyingPlugin = undefined;
-      }
-    }
+    applyPlugins(this, options.plugins ?? [], (plugin) => (this.applyingPlugin = plugin));
   }
 
   /** The run folded from its events so far; the same projection `inspect` computes. */

@@ -36,14 +36,23 @@ export function connectInflux(target: InfluxTarget, where: string): { client: In
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new GanpipeError('GANPIPE_CONFIG_INVALID', `${where}: ${parsed.protocol} is not supported; use http:// or https://`);
   }
-  const database = target.database ?? (parsed.pathname.replace(/^\//, '') || process.env.INFLUX_DATABASE || 'ganpipe');
+  // URL parsing keeps percent-escapes as written; a malformed one (%zz) cannot be decoded.
+  const decode = (part: string, what: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new GanpipeError('GANPIPE_CONFIG_INVALID', `${where}: the URL's ${what} has a malformed %-escape; write a literal % as %25`);
+    }
+  };
+  const [username, password] = [decode(parsed.username, 'user name'), decode(parsed.password, 'password')];
+  const database = target.database ?? (decode(parsed.pathname, 'path').replace(/^\//, '') || process.env.INFLUX_DATABASE || 'ganpipe');
   const client = new InfluxDB({
     host: parsed.hostname,
     port: parsed.port ? Number(parsed.port) : 8086,
     protocol: parsed.protocol === 'https:' ? 'https' : 'http',
     database,
-    username: target.username ?? (decodeURIComponent(parsed.username) || process.env.INFLUX_USERNAME || 'root'),
-    password: target.password ?? (decodeURIComponent(parsed.password) || process.env.INFLUX_PASSWORD || 'root'),
+    username: target.username ?? (username || process.env.INFLUX_USERNAME || 'root'),
+    password: target.password ?? (password || process.env.INFLUX_PASSWORD || 'root'),
     schema: metricSchema,
   });
   return { client, database, displayUrl: redactUrl(target.url) };

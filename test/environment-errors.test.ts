@@ -65,3 +65,13 @@ test('an InfluxDB that refuses connections: the run completes and its summary sa
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /^ {2}metrics to influx: 0 points written, 0 dropped, 0 refused, [1-9]\d* not sent \(ganpipe backfill can write them from the log\); last error: .+/m);
 });
+
+test('a CSV with 200,000 header columns and a header name holding a newline: the error stays one capped line', () => {
+  const dir = temporaryDirectory();
+  const header = ['time', '"two\nlines"', ...Array.from({ length: 200_000 }, (_, index) => `column${index}`)].join(',');
+  fs.writeFileSync(path.join(dir, 'wide.csv'), `${header}\n`);
+  const config = writeConfig({ dataset: 'csv', csv: { path: 'wide.csv', timeColumn: 'time', featureColumns: ['missing'], window: 4 } }, dir);
+  const result = runCli(['train', '--config', config, '--out', temporaryDirectory()]);
+  assertOneLine(result, /^ganpipe: .*wide\.csv.*… \(\d+ more characters cut\)$/);
+  assert.ok(result.stderr.length < 1200, `${result.stderr.length} characters`);
+});

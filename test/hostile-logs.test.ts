@@ -175,3 +175,11 @@ test('resume takes the newest intact checkpoint and says which; a damaged newer 
   assert.match(resumed.stderr, /step-00000008: content hash \w+… does not match the recorded \w+…: the checkpoint changed after it was saved; trying the checkpoint at step 5/);
   assert.match(resumed.stderr, /resuming .* from its checkpoint at step 5 /);
 });
+
+test('resume of a parent with no step after its checkpoint: --verify says nothing was compared (exit 1); the summary counts the steps this run trained', () => {
+  const runDir = trainSmallRun();
+  const resumed = runCli(['resume', runDir, '--from-step', '8', '--steps', '1', '--verify', '--out', temporaryDirectory()]);
+  assert.equal(resumed.status, 1, resumed.stderr);
+  assert.match(resumed.stdout, /^run \S+ completed: 1 steps \(now at step 9\) in /m);
+  assert.match(resumed.stdout, /^verify: nothing to compare: the parent recorded no step after its checkpoint at step 8$/m);
+});

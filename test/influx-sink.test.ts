@@ -154,14 +154,24 @@ test('hostile values: tags with spaces, commas, quotes, equals and newlines are 
     { ...base, seq: 2, step: 3, time: base.time + 2, type: 'plugin.failed', plugin: 'p', source: 'afterStep', error: { message: 'line one\nline "two", with = signs' } },
     { ...base, seq: 3, step: 4, time: base.time + 3, type: 'generator.stepped', update: 0, loss: 0.25, gradNorm: -Infinity },
   ] as unknown as RunEvent[];
-  const points = events.flatMap((event) => eventToPoints(event, { run: hostileRun, dataset: 'ring 8,\n"x"' }));
+  // A plugin's metric names with a newline and a trailing backslash, a tag value ending in one.
+  events.push({ ...base, seq: 4, step: 4, time: base.time + 4, type: 'eval.completed', samples: 10, metrics: { 'mine\nnext': 1, 'trailing\\': 2 } } as unknown as RunEvent);
+  const trailing = { run: 'ends in a backslash \\', dataset: 'ring8' };
+  const points = [
+    ...events.flatMap((event) => eventToPoints(event, { run: hostileRun, dataset: 'ring 8,\n"x"' })),
+    ...eventToPoints(events[0], trailing),
+  ];
   await client.writePoints(points, { precision: 'ms', database });
-  const stored = await influxQuery(influxd!.url, database, 'SELECT "loss", "gradNorm", "learningRate" FROM "updates"');
+  const stored = await influxQuery(influxd!.url, database, 'SELECT "loss", "gradNorm", "learningRate" FROM "updates" WHERE "dataset" != \'ring8\'');
   assert.equal(stored[0].values.length, 3, 'all three update points arrived, the NaN one with its finite fields only');
-  const tagValues = await influxQuery(influxd!.url, database, 'SHOW TAG VALUES FROM "updates" WITH KEY = "run"');
+  const tagValues = await influxQuery(influxd!.url, database, 'SHOW TAG VALUES FROM "updates" WITH KEY = "run" WHERE "dataset" != \'ring8\'');
   assert.deepEqual(tagValues[0].values.map(([, value]) => value), ['run, with "quotes"=and\\nnew lines \\ too']);
   const text = await influxQuery(influxd!.url, database, 'SELECT "text" FROM "decisions"');
   assert.equal(text[0].values[0][1], 'p failed in afterStep: line one\\nline "two", with = signs');
+  const trailingRuns = await influxQuery(influxd!.url, database, 'SHOW TAG VALUES FROM "updates" WITH KEY = "run" WHERE "dataset" = \'ring8\'');
+  assert.deepEqual(trailingRuns[0].values.map(([, value]) => value), ['ends in a backslash \u29f5']);
+  const extra = await influxQuery(influxd!.url, database, 'SHOW FIELD KEYS FROM "evaluation_extra"');
+  assert.deepEqual(extra[0].values.map(([key]) => key).sort(), ['mine\\nnext', 'trailing\u29f5']);
 });
 
 test('credentials given in the URL never reach the event log or the console', { skip }, () => {

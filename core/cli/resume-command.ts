@@ -109,6 +109,12 @@ export function resumeCommand(): Command {
 
       const [recorded, resumed] = [lossesByStep(parentEvents), lossesByStep(readEventLog(trainer.runDir).events)];
       const lastComparable = Math.min(Math.max(0, ...recorded.keys()), state.step);
+      if (lastComparable <= checkpoint.step) {
+        // Nothing verified is not "no divergence" (a parent killed right after its checkpoint).
+        printLine(`verify: nothing to compare: the parent recorded no step after its checkpoint at step ${checkpoint.step}`);
+        process.exitCode = 1;
+        return;
+      }
       for (let step = checkpoint.step + 1; step <= lastComparable; step++) {
         if (JSON.stringify(recorded.get(step)) !== JSON.stringify(resumed.get(step))) {
           printLine(`verify: first divergence at step ${step}: recorded losses ${JSON.stringify(recorded.get(step))}, resumed ${JSON.stringify(resumed.get(step))}`);

@@ -10,7 +10,7 @@ function formatMetric(value: number | null): string {
 export function formatRunSummary(state: RunState, logPath: string, backend: string): string {
   const seconds = (state.finish?.wallTimeMs ?? 0) / 1000;
   const lines = [
-    `run ${state.runId} ${state.finish?.reason ?? state.status}${state.finish?.detail ? ` (${terminalSafe(state.finish.detail)})` : ''}: ${state.step} steps in ${seconds.toFixed(1)} s (${(state.step / Math.max(seconds, 1e-3)).toFixed(1)} steps/s) on ${backend}`,
+    `run ${state.runId} ${state.finish?.reason ?? state.status}${state.finish?.detail ? ` (${terminalSafe(state.finish.detail)})` : ''}: ${state.stepsCompleted} steps${state.stepsCompleted !== state.step ? ` (now at step ${state.step})` : ''} in ${seconds.toFixed(1)} s (${(state.stepsCompleted / Math.max(seconds, 1e-3)).toFixed(1)} steps/s) on ${backend}`,
   ];
   if (state.metrics) {
     const values = Object.entries(state.metrics.values).map(([name, value]) => `${name} ${formatMetric(value)}`);

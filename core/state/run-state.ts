@@ -10,6 +10,8 @@ export interface RunState {
   runId?: string;
   status: 'not-started' | 'running' | 'finished' | 'failed';
   step: number;
+  /** Steps trained in this run: after a resume or a rollback, not the same as `step`. */
+  stepsCompleted: number;
   eventCount: number;
   schedule: StepPlan;
   discriminator?: { loss: number | null; gradNorm: number | null; learningRate: number; meanRealOutput: number | null; meanFakeOutput: number | null; accuracy: number | null };
@@ -29,6 +31,7 @@ export interface RunState {
 export const initialRunState: RunState = Object.freeze({
   status: 'not-started',
   step: 0,
+  stepsCompleted: 0,
   eventCount: 0,
   schedule: { d: 1, g: 1 },
   clipping: {},
@@ -63,6 +66,8 @@ export function evolve(state: RunState, event: RunEvent): RunState {
       return { ...next, collapse: { status: 'healthy' } };
     case 'collapse.rolledBack':
       return { ...next, collapse: { status: 'healthy' } };
+    case 'step.completed':
+      return { ...next, stepsCompleted: state.stepsCompleted + 1 };
     case 'sink.reported':
       return { ...next, sinks: { ...state.sinks, [event.sink]: { status: event.status, written: event.written, dropped: event.dropped, refused: event.refused, backlog: event.backlog, ...(event.error ?? state.sinks[event.sink]?.error ? { error: event.error ?? state.sinks[event.sink]?.error } : {}) } } };
     case 'checkpoint.saved':

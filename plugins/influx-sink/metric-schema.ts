@@ -70,10 +70,10 @@ export interface RunTags {
 }
 
 /**
- * Line protocol cannot carry a newline in a tag or string value (it ends the line and
- * would corrupt the rest of the batch), nor NaN or infinities in a field. Newlines are
- * written as the two characters `\n`; non-finite and null fields are left out, and a
- * point left with no field is refused.
+ * Line protocol cannot carry a newline in a tag, a field name or a string value (it ends
+ * the line and would corrupt the rest of the batch), nor NaN or infinities in a field.
+ * Newlines are written as the two characters `\n`; non-finite and null fields are left
+ * out, and a point left with no field is refused.
  */
 export function sanitiseText(value: string): string {
   // Fast path: almost no value has a line break, and this runs for every tag.
@@ -81,13 +81,23 @@ export function sanitiseText(value: string): string {
   return value.replace(/\r\n|\r|\n/g, '\\n');
 }
 
+/**
+ * A tag value or field name, sanitised as text, and without a trailing backslash: line
+ * protocol reads it as escaping the separator after it, so InfluxDB refuses the whole
+ * batch. It becomes U+29F5 (⧵), which looks the same and escapes nothing.
+ */
+export function sanitiseKey(value: string): string {
+  const text = sanitiseText(value);
+  return text.endsWith('\\') ? text.replace(/\\+$/, (slashes) => '\u29f5'.repeat(slashes.length)) : text;
+}
+
 function finiteFields(fields: Record<string, unknown>): Record<string, number | string> | undefined {
   const kept: Record<string, number | string> = {};
   let count = 0;
   for (const name in fields) {
     const value = fields[name];
-    if (typeof value === 'number' && Number.isFinite(value)) kept[name] = value;
-    else if (typeof value === 'string') kept[name] = sanitiseText(value);
+    if (typeof value === 'number' && Number.isFinite(value)) kept[sanitiseKey(name)] = value;
+    else if (typeof value === 'string') kept[sanitiseKey(name)] = sanitiseText(value);
     else continue;
     count++;
   }
@@ -98,7 +108,7 @@ function point(measurement: string, tags: Record<string, string>, fields: Record
   const kept = finiteFields(fields);
   if (!kept) return undefined;
   const cleanTags: Record<string, string> = {};
-  for (const name in tags) cleanTags[name] = sanitiseText(tags[name]);
+  for (const name in tags) cleanTags[name] = sanitiseKey(tags[name]);
   // Epoch milliseconds as a number: written as-is with precision 'ms' (no Date round trip).
   return { measurement, tags: cleanTags, fields: kept, timestamp: time };
 }

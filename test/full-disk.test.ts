@@ -10,10 +10,10 @@ import { runCli, temporaryDirectory } from './support/run-helpers';
  * A real small filesystem: a tmpfs of `kilobytes`, mounted for the test. Needs root
  * (CI runs as root); elsewhere the test says loudly why it is skipped.
  */
-function mountSmallFilesystem(kilobytes: number): { dir: string; unmount(): void } | string {
+function mountSmallFilesystem(kilobytes: number, readOnly = false): { dir: string; unmount(): void } | string {
   if (process.getuid?.() !== 0) return 'needs root to mount a tmpfs';
   const dir = temporaryDirectory('ganpipe-full-disk-');
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kilobytes}k`, 'tmpfs', dir], { encoding: 'utf8' });
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${kilobytes}k${readOnly ? ',ro' : ''}`, 'tmpfs', dir], { encoding: 'utf8' });
   if (mounted.status !== 0) return `mount -t tmpfs failed: ${mounted.stderr.trim() || mounted.error?.message}`;
   return { dir, unmount: () => spawnSync('umount', [dir]) };
 }
@@ -63,6 +63,21 @@ test('a checkpoint that does not fit: no partial folder stays, the run reports t
     const failed = events.find((event) => event.type === 'plugin.failed');
     assert.ok(failed && failed.type === 'plugin.failed', `the checkpoint failure is recorded (exit ${result.status}): ${result.stderr}`);
     assert.match(failed.error.message, /cannot write the checkpoint \(ENOSPC\); its partial copy was removed/);
+  } finally {
+    filesystem.unmount();
+  }
+});
+
+test('--out on a read-only filesystem: one line that says so (EROFS), not a stack trace or ENOENT', (context) => {
+  const filesystem = mountSmallFilesystem(64, true);
+  if (typeof filesystem === 'string') return context.skip(`SKIPPED LOUDLY: ${filesystem}`);
+  try {
+    const configFile = path.join(temporaryDirectory(), 'config.json');
+    fs.writeFileSync(configFile, JSON.stringify(config(3, [])));
+    const result = runCli(['train', '--config', configFile, '--out', path.join(filesystem.dir, 'runs')]);
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /^ganpipe: .*: cannot create the run's folder and log \(EROFS: no permission to write there\); choose another --out$/m);
+    assert.doesNotMatch(result.stderr, /^\s+at /m);
   } finally {
     filesystem.unmount();
   }

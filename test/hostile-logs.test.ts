@@ -183,3 +183,18 @@ test('resume of a parent with no step after its checkpoint: --verify says nothin
   assert.match(resumed.stdout, /^run \S+ completed: 1 steps \(now at step 9\) in /m);
   assert.match(resumed.stdout, /^verify: nothing to compare: the parent recorded no step after its checkpoint at step 8$/m);
 });
+
+test('replay reads no CSV a log names unless a replayed plugin needs the data', () => {
+  const runDir = trainSmallRun();
+  const secret = path.join(temporaryDirectory(), 'secret.txt');
+  fs.writeFileSync(secret, 'TOP-SECRET-TOKEN,abc\n');
+  const lines = readLines(runDir).map((line) => {
+    const event = JSON.parse(line);
+    if (event.type === 'run.started') Object.assign(event.config, { dataset: 'csv', csv: { path: secret, timeColumn: 'time', featureColumns: ['x'], window: 4 } });
+    return JSON.stringify(event);
+  });
+  writeLines(runDir, lines);
+  const replayed = runCli(['replay', runDir]);
+  assert.equal(replayed.status, 0, replayed.stderr);
+  assert.doesNotMatch(replayed.stdout + replayed.stderr, /TOP-SECRET/);
+});

@@ -51,7 +51,7 @@ export class EventLogWriter {
       fs.mkdirSync(runDir, { recursive: true });
       fd = fs.openSync(filePath, 'wx');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
+      const code = whyNotWritable(runDir) ?? (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST' && fs.statSync(runDir, { throwIfNoEntry: false })?.isDirectory()) {
         throw new GanpipeError('GANPIPE_RUN_EXISTS', `${filePath} already exists: choose another --out or run id`);
       }
@@ -122,5 +122,22 @@ export class EventLogWriter {
     fs.closeSync(this.fd);
     this.closed = true;
     if (failure) throw failure;
+  }
+}
+
+/**
+ * The real reason a folder cannot be created under its deepest existing ancestor:
+ * Node's recursive mkdir reports ENOENT on a read-only filesystem, which would send the
+ * user looking for a missing folder. Undefined when the ancestor looks writable.
+ */
+function whyNotWritable(dir: string): string | undefined {
+  let ancestor = path.dirname(dir);
+  while (!fs.existsSync(ancestor) && path.dirname(ancestor) !== ancestor) ancestor = path.dirname(ancestor);
+  if (!fs.statSync(ancestor).isDirectory()) return 'ENOTDIR';
+  try {
+    fs.accessSync(ancestor, fs.constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code;
   }
 }

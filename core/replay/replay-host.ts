@@ -33,7 +33,7 @@ export class ReplayHost implements PluginHost {
   readonly runId: string;
   readonly runDir: string;
   readonly config: TrainConfig;
-  readonly dataset: Dataset;
+  private loadedDataset?: Dataset;
   /** Events the replayed plugins published, stamped with the step they were made at. */
   readonly published: RunEvent[] = [];
 
@@ -57,9 +57,17 @@ export class ReplayHost implements PluginHost {
       throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${runDir}: run.started.config.${issue.path.join('.')}: ${describeIssue(issue)}`);
     }
     this.config = config.data;
-    this.dataset = createDataset(this.config);
     guardHookCatalog(this.hooks, (plugin, source, error) => this.recordFailure(plugin, source, error));
     this.events$ = pluginEventStream(this.subject, () => this.applyingPlugin, (plugin, error) => this.recordFailure(plugin, 'events$', error));
+  }
+
+  /**
+   * The recorded run's dataset, loaded only when a replayed plugin asks for it: a CSV
+   * path in a log may name any file, and replay need not read one to stream events.
+   */
+  get dataset(): Dataset {
+    this.loadedDataset ??= createDataset(this.config);
+    return this.loadedDataset;
   }
 
   get step(): number {
@@ -72,7 +80,16 @@ export class ReplayHost implements PluginHost {
 
   async replay(plugins: readonly TrainerPlugin[]): Promise<RunEvent[]> {
     applyPlugins(this, plugins, (plugin) => (this.applyingPlugin = plugin));
-    await this.hooks.runStart.promise({ runId: this.runId, runDir: this.runDir, config: this.config, backend: 'replay', dataset: this.dataset });
+    const loadDataset = () => this.dataset;
+    await this.hooks.runStart.promise({
+      runId: this.runId,
+      runDir: this.runDir,
+      config: this.config,
+      backend: 'replay',
+      get dataset() {
+        return loadDataset();
+      },
+    });
     for (const event of this.recorded) {
       if (REPLAYED_DECISION_TYPES.has(event.type)) continue;
       this.currentStep = event.step;

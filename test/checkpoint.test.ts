@@ -114,7 +114,7 @@ test('rollback waits `afterSteps` after the detection: a collapse that recovers 
     ['collapse.suspected', 4],
     ['collapse.detected', 6],
     // Due at the evaluation of step 10 (4 steps after the detection); evaluations come
-    // after afterStep, so the rollback is carried out in step 11's.
-    ['collapse.rolledBack', 11, 4, 2],
+    // before afterStep, so the rollback is carried out in step 10's.
+    ['collapse.rolledBack', 10, 4, 2],
   ]);
 });

@@ -15,6 +15,8 @@ export interface CheckpointMeta {
   learningRates: { discriminator: number; generator: number };
   /** States of the run's seeded random streams, for exact resumption. */
   randomStates: Record<string, number>;
+  /** Each plugin's saveState() at the checkpoint, by plugin name (absent in older checkpoints). */
+  pluginStates?: Record<string, unknown>;
 }
 
 interface CheckpointManifest {

@@ -44,6 +44,26 @@ export interface PluginHost {
 export interface TrainerPlugin {
   readonly name: string;
   apply(trainer: PluginHost): void;
+  /**
+   * The plugin's own state (windows, counters, its random stream), as plain JSON: saved
+   * in every checkpoint (Lightning's state_dict), so a resumed run, or a run rolled back
+   * to that checkpoint, carries on as the recorded one did. Optional: a plugin without
+   * state, or whose decisions need no history, leaves it out.
+   */
+  saveState?(): unknown;
+  /**
+   * Puts back what saveState returned at a checkpoint: on `resume` (before runStart) and
+   * on every restore of that checkpoint during a run (a rollback). A plugin that starts
+   * the restore itself can tell by `reason` and keep what it needs.
+   */
+  loadState?(state: unknown, context: PluginStateContext): void;
+}
+
+export interface PluginStateContext {
+  /** 'resume': a new run continues from the checkpoint; 'restore': the running run went back to it. */
+  reason: 'resume' | 'restore';
+  /** Step the checkpoint was saved at. */
+  checkpointStep: number;
 }
 
 /** What a built-in or module plugin exports: a factory taking the config's options. */

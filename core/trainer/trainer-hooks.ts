@@ -68,7 +68,7 @@ export function createTrainerHooks() {
     discriminatorGradients: new SyncWaterfallHook<[NamedGradients, GradientContext]>(['gradients', 'context']),
     /** Each G update, likewise. */
     generatorGradients: new SyncWaterfallHook<[NamedGradients, GradientContext]>(['gradients', 'context']),
-    /** After each step's updates are applied and their events published (async: checkpoints write files here). */
+    /** After each step's updates are applied and their events published, and its evaluation when one is due (async: checkpoints write files here, last, at stage 100). */
     afterStep: new AsyncSeriesHook<[StepOutcome]>(['outcome']),
     /** At each evaluation, after the built-in metrics: returns the metrics to publish in eval.completed. */
     evaluate: new AsyncSeriesWaterfallHook<[EvaluationMetrics, EvaluationContext]>(['metrics', 'evaluation']),

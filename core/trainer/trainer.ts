@@ -18,7 +18,7 @@ import { packageVersions } from '../util/package-versions';
 import { redactSecrets } from '../config/redact-secrets';
 import { SeededRandom } from '../util/seeded-random';
 import { terminalSafe } from '../util/terminal-safe';
-import { applyPlugins, type PluginHost, type TrainerPlugin } from './plugin';
+import { applyPlugins, type PluginHost, type PluginStateContext, type TrainerPlugin } from './plugin';
 import { pluginEventStream } from './guarded-event-stream';
 import { guardHookCatalog } from './tap-failure-guard';
 import { OrderedDelivery } from './ordered-delivery';
@@ -67,6 +67,8 @@ export class Trainer implements PluginHost {
   private stopRequest?: { reason: 'stopped' | 'interrupted'; detail?: string };
   private fatalPluginError?: unknown;
   private applyingPlugin?: string;
+  /** The applied plugins, in order: whose state checkpoints keep. */
+  private readonly plugins: readonly TrainerPlugin[];
   private readonly parentRunId?: string;
   private readonly resumeFrom?: TrainerOptions['resumeFrom'];
   /** Time spent in plugin hooks during the current step. */
@@ -97,7 +99,8 @@ export class Trainer implements PluginHost {
     // A subscriber's error is blamed on the plugin whose apply() subscribed it.
     this.events$ = pluginEventStream(this.subject, () => this.applyingPlugin, (plugin, error) => this.pluginFailed(plugin, 'events$', error));
 
-    applyPlugins(this, options.plugins ?? [], (plugin) => (this.applyingPlugin = plugin));
+    this.plugins = options.plugins ?? [];
+    applyPlugins(this, this.plugins, (plugin) => (this.applyingPlugin = plugin));
   }
 
   /** The run folded from its events so far; the same projection `inspect` computes. */
@@ -158,6 +161,7 @@ export class Trainer implements PluginHost {
         step: this.currentStep,
         learningRates: { discriminator: this.learningRate('discriminator'), generator: this.learningRate('generator') },
         randomStates: { training: this.trainingRandom.state, evaluation: this.evaluationRandom.state },
+        pluginStates: this.pluginStates(),
       });
       return this.publish('checkpoint.saved', { path: relativePath, hash });
     } finally {
@@ -185,7 +189,35 @@ export class Trainer implements PluginHost {
       this.trainingRandom.state = loaded.meta.randomStates.training;
       this.evaluationRandom.state = loaded.meta.randomStates.evaluation;
     }
-    return this.publish('checkpoint.restored', { path: checkpointPath, hash: loaded.hash, checkpointStep: loaded.meta.step });
+    const restored = this.publish('checkpoint.restored', { path: checkpointPath, hash: loaded.hash, checkpointStep: loaded.meta.step });
+    this.loadPluginStates(loaded.meta.pluginStates ?? {}, { reason: options.restoreRandom ? 'resume' : 'restore', checkpointStep: loaded.meta.step });
+    return restored;
+  }
+
+  /** Every stateful plugin's saveState(), for a checkpoint; a plugin that fails here fails as in any hook. */
+  private pluginStates(): Record<string, unknown> {
+    const states: Record<string, unknown> = {};
+    for (const plugin of this.plugins) {
+      if (!plugin.saveState) continue;
+      try {
+        // Through JSON now, so what a resume gets back is what the checkpoint holds.
+        states[plugin.name] = JSON.parse(JSON.stringify(plugin.saveState() ?? null));
+      } catch (error) {
+        this.pluginFailed(plugin.name, 'saveState', error);
+      }
+    }
+    return states;
+  }
+
+  private loadPluginStates(states: Record<string, unknown>, context: PluginStateContext): void {
+    for (const plugin of this.plugins) {
+      if (!plugin.loadState || !(plugin.name in states)) continue;
+      try {
+        plugin.loadState(states[plugin.name], context);
+      } catch (error) {
+        this.pluginFailed(plugin.name, 'loadState', error);
+      }
+    }
   }
 
   /**
@@ -243,11 +275,13 @@ export class Trainer implements PluginHost {
         const stepStartedAt = performance.now();
         this.hookMs = 0;
         const outcome = await this.trainStep(step, random);
-        await this.timeHooks(() => this.hooks.afterStep.promise(outcome));
+        // Evaluation first, so afterStep sees the whole step: a checkpoint saved there
+        // holds the state after this step's evaluation, which a resumed run does not redo.
         if (step % this.config.evaluation.every === 0 || step === this.config.steps) {
           await this.evaluate(evaluationRandom);
           lastEvaluatedStep = step;
         }
+        await this.timeHooks(() => this.hooks.afterStep.promise(outcome));
         const stopReason = await this.timeHooks(async () => this.hooks.shouldStop.call(outcome));
         if (stopReason) this.stop('stopped', stopReason);
         this.record('step.completed', { plan: outcome.plan, durationMs: round3(performance.now() - stepStartedAt), hookMs: round3(this.hookMs) });

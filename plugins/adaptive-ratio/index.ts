@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PluginFactory, PluginHost, TrainerPlugin } from '../../core/trainer/plugin';
+import type { PluginFactory, PluginHost, PluginStateContext, TrainerPlugin } from '../../core/trainer/plugin';
 import type { StepPlan } from '../../core/trainer/trainer-hooks';
 import { parsePluginOptions } from '../plugin-options';
 import { accuracyBandPolicy, fixedPolicy, thresholdPolicy, type RatioPolicy } from './ratio-policies';
@@ -66,6 +66,22 @@ export class AdaptiveRatioPlugin implements TrainerPlugin {
     }
   }
 
+  /** Set in apply: the plan in force, the policy, and how to change the plan (recording it). */
+  private live?: { plan: () => StepPlan; policy: RatioPolicy; change(next: StepPlan, reason: string): void; restored: boolean };
+
+  saveState(): unknown {
+    return this.live ? { plan: this.live.plan(), policy: this.live.policy.state() } : null;
+  }
+
+  loadState(state: unknown, context: PluginStateContext): void {
+    if (!this.live || state === null) return;
+    const saved = state as { plan: StepPlan; policy: unknown };
+    this.live.policy.restore(saved.policy);
+    this.live.restored = true;
+    // Recorded, so the run's own schedule (RunState, the log) follows the plan in force.
+    this.live.change(saved.plan, `restored from the checkpoint at step ${context.checkpointStep}`);
+  }
+
   apply(trainer: PluginHost): void {
     const policy = this.createPolicy();
     let plan: StepPlan = { d: 1, g: 1 };
@@ -74,7 +90,11 @@ export class AdaptiveRatioPlugin implements TrainerPlugin {
       trainer.publish('schedule.changed', { from: plan, to: next, reason });
       plan = next;
     };
-    trainer.hooks.runStart.tap(ADAPTIVE_RATIO, () => change(policy.initialPlan, `${this.options.policy} policy starts`));
+    const live = (this.live = { plan: () => plan, policy, change, restored: false });
+    // A resumed run's plan came from its checkpoint (loadState runs before runStart).
+    trainer.hooks.runStart.tap(ADAPTIVE_RATIO, () => {
+      if (!live.restored) change(policy.initialPlan, `${this.options.policy} policy starts`);
+    });
     trainer.hooks.beforeStep.tap(ADAPTIVE_RATIO, () => plan);
     trainer.hooks.afterStep.tap(ADAPTIVE_RATIO, (outcome) => {
       const lastDiscriminator = outcome.discriminator.at(-1);

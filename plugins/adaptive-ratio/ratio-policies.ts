@@ -25,11 +25,14 @@ export interface RatioBounds {
 export interface RatioPolicy {
   readonly initialPlan: StepPlan;
   decide(observation: RatioObservation): RatioDecision;
+  /** What the policy remembers, as plain JSON (for checkpoints), and putting it back. */
+  state(): unknown;
+  restore(state: unknown): void;
 }
 
 /** TF-GAN's GANTrainSteps: a constant number of D and G updates per step. */
 export function fixedPolicy(plan: StepPlan): RatioPolicy {
-  return { initialPlan: plan, decide: () => ({ plan }) };
+  return { initialPlan: plan, decide: () => ({ plan }), state: () => null, restore: () => undefined };
 }
 
 /**
@@ -59,6 +62,10 @@ export function thresholdPolicy(options: { discriminatorThreshold: number; gener
         stepsInPhase = 0;
       }
       return { plan: training === 'discriminator' ? trainDiscriminator : trainGenerator, reason };
+    },
+    state: () => ({ training, stepsInPhase }),
+    restore(state) {
+      ({ training, stepsInPhase } = state as { training: typeof training; stepsInPhase: number });
     },
   };
 }
@@ -96,6 +103,13 @@ export function accuracyBandPolicy(options: { lo: number; hi: number; window: nu
       plan = next;
       stepsSinceChange = 0;
       return { plan, reason: `D accuracy ${accuracy.toFixed(3)} over ${window} steps is ${accuracy > hi ? `above ${hi}` : `below ${lo}`}` };
+    },
+    state: () => ({ plan, recent: [...recent], stepsSinceChange }),
+    restore(state) {
+      const saved = state as { plan: StepPlan; recent: number[]; stepsSinceChange: number };
+      plan = saved.plan;
+      recent.splice(0, recent.length, ...saved.recent);
+      stepsSinceChange = saved.stepsSinceChange;
     },
   };
 }

@@ -30,7 +30,9 @@ export class CheckpointPlugin implements TrainerPlugin {
 
   apply(trainer: PluginHost): void {
     let lastSavedStep = -1;
-    trainer.hooks.afterStep.tapPromise(CHECKPOINT, async ({ step }) => {
+    // Last of afterStep (stage 100): the checkpoint then holds every other plugin's
+    // state after this step, which a resumed run carries on from.
+    trainer.hooks.afterStep.tapPromise({ name: CHECKPOINT, stage: 100 }, async ({ step }) => {
       if (step % this.options.every !== 0) return;
       await trainer.saveCheckpoint();
       lastSavedStep = step;

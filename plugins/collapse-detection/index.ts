@@ -1,9 +1,10 @@
+import * as path from 'node:path';
 import { z } from 'zod';
 import { sampleSize, type Dataset } from '../../core/data/dataset';
-import type { PluginFactory, PluginHost, TrainerPlugin } from '../../core/trainer/plugin';
+import type { PluginFactory, PluginHost, PluginStateContext, TrainerPlugin } from '../../core/trainer/plugin';
 import { SeededRandom } from '../../core/util/seeded-random';
 import { parsePluginOptions } from '../plugin-options';
-import { SignalMonitor, type SignalTransition } from './signal-monitor';
+import { SignalMonitor, type SignalMonitorState, type SignalTransition } from './signal-monitor';
 import { diversityRatio, failingDrift, modeCoverageAndEntropy } from './signals';
 
 export const COLLAPSE_DETECTION = 'collapse-detection';
@@ -83,6 +84,22 @@ export const collapseDetectionOptionsSchema = z
 
 export type CollapseDetectionOptions = z.input<typeof collapseDetectionOptionsSchema>;
 
+/** What the detector remembers, as plain JSON (non-finite numbers as null): see saveState. */
+interface CollapseDetectionState {
+  monitors: SignalMonitorState[];
+  discriminatorLosses: number[];
+  generatorLosses: number[];
+  vanishingSteps: number;
+  lastDiscriminatorLoss: number | null;
+  lastDriftCheckStep: number;
+  lowestMmd: number | null;
+  random: number;
+  checkpoints: { step: number; path: string; hash: string }[];
+  rollbacks: number;
+  extraDiscriminatorUpdates: number;
+  rollbacksExhausted: boolean;
+}
+
 /**
  * Watches a run for the ways GANs fail (docs/plugins.md gives each signal's formula)
  * and records `collapse.suspected`, `collapse.detected` and `collapse.recovered`
@@ -95,6 +112,20 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
 
   constructor(options: unknown = {}) {
     this.options = parsePluginOptions(COLLAPSE_DETECTION, collapseDetectionOptionsSchema, options);
+  }
+
+  /** Set in apply: reads and replaces the detector's memory (its windows, monitors, random stream, rollbacks). */
+  private memory?: { save(): CollapseDetectionState; load(state: CollapseDetectionState): void };
+
+  saveState(): CollapseDetectionState | null {
+    return this.memory?.save() ?? null;
+  }
+
+  loadState(state: unknown, context: PluginStateContext): void {
+    // A restore during the run is a rollback, which this plugin starts and follows with
+    // its own reset (every signal afresh, the rollback counted): nothing to put back.
+    if (context.reason === 'restore' || state === null) return;
+    this.memory?.load(state as CollapseDetectionState);
   }
 
   apply(trainer: PluginHost): void {
@@ -211,6 +242,41 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
       discriminatorLosses.length = 0;
       generatorLosses.length = 0;
       vanishingSteps = 0;
+    };
+
+    const finiteOrNull = (value: number) => (Number.isFinite(value) ? value : null);
+    this.memory = {
+      save: () => ({
+        monitors: [...monitors.values()].map((entry) => entry.toJSON()),
+        discriminatorLosses: [...discriminatorLosses],
+        generatorLosses: [...generatorLosses],
+        vanishingSteps,
+        lastDiscriminatorLoss: finiteOrNull(lastDiscriminatorLoss),
+        lastDriftCheckStep,
+        lowestMmd: finiteOrNull(lowestMmd),
+        random: random.state,
+        // Absolute: a resumed run's own folder is not the one these paths are relative to.
+        checkpoints: checkpoints.map((checkpoint) => ({ ...checkpoint, path: path.resolve(trainer.runDir, checkpoint.path) })),
+        rollbacks,
+        extraDiscriminatorUpdates,
+        rollbacksExhausted,
+      }),
+      load: (state) => {
+        monitors.clear();
+        for (const entry of state.monitors) monitors.set(entry.signal, SignalMonitor.fromJSON(entry));
+        discriminatorLosses.splice(0, discriminatorLosses.length, ...state.discriminatorLosses);
+        generatorLosses.splice(0, generatorLosses.length, ...state.generatorLosses);
+        vanishingSteps = state.vanishingSteps;
+        lastDiscriminatorLoss = state.lastDiscriminatorLoss ?? NaN;
+        lastDriftCheckStep = state.lastDriftCheckStep;
+        lowestMmd = state.lowestMmd ?? Infinity;
+        random.state = state.random;
+        // The parent's checkpoints stay usable for rollbacks in the resumed run.
+        checkpoints.splice(0, checkpoints.length, ...state.checkpoints);
+        rollbacks = state.rollbacks;
+        extraDiscriminatorUpdates = state.extraDiscriminatorUpdates;
+        rollbacksExhausted = state.rollbacksExhausted;
+      },
     };
 
     trainer.hooks.afterStep.tapPromise(COLLAPSE_DETECTION, async ({ step }) => {

@@ -1,5 +1,17 @@
 export type SignalTransition = 'suspected' | 'detected' | 'recovered';
 
+/** A monitor as plain JSON, for checkpoints. */
+export interface SignalMonitorState {
+  signal: string;
+  threshold: number;
+  direction: 'below' | 'above';
+  confirmations: number;
+  consecutive: number;
+  status: 'healthy' | 'suspected' | 'detected';
+  onsetStep?: number;
+  detectedStep?: number;
+}
+
 /**
  * One signal's state machine. A value past the threshold makes it suspected;
  * `confirmations` consecutive such values make it detected; a value back within the
@@ -20,6 +32,20 @@ export class SignalMonitor {
     readonly direction: 'below' | 'above',
     private readonly confirmations: number,
   ) {}
+
+  toJSON(): SignalMonitorState {
+    const { signal, threshold, direction, confirmations, consecutive, status, onsetStep, detectedStep } = this;
+    return { signal, threshold, direction, confirmations, consecutive, status, onsetStep, detectedStep };
+  }
+
+  static fromJSON(state: SignalMonitorState): SignalMonitor {
+    const monitor = new SignalMonitor(state.signal, state.threshold, state.direction, state.confirmations);
+    monitor.consecutive = state.consecutive;
+    monitor.status = state.status;
+    monitor.onsetStep = state.onsetStep;
+    monitor.detectedStep = state.detectedStep;
+    return monitor;
+  }
 
   get state(): 'healthy' | 'suspected' | 'detected' {
     return this.status;

@@ -53,6 +53,18 @@ export class GradientClippingPlugin implements TrainerPlugin {
     this.options = parsePluginOptions(GRADIENT_CLIPPING, gradientClippingOptionsSchema, options);
   }
 
+  /** AutoClip's norm histories, by network: the plugin's state. */
+  private readonly normHistories: Partial<Record<NetworkName, SortedWindow>> = {};
+
+  saveState(): Partial<Record<NetworkName, number[]>> {
+    return Object.fromEntries(Object.entries(this.normHistories).map(([net, history]) => [net, history.values()]));
+  }
+
+  loadState(state: unknown): void {
+    const saved = state as Partial<Record<NetworkName, number[]>>;
+    for (const [net, history] of Object.entries(this.normHistories) as [NetworkName, SortedWindow][]) history.refill(saved[net] ?? []);
+  }
+
   apply(trainer: PluginHost): void {
     const pending: PendingStats[] = [];
     for (const net of ['discriminator', 'generator'] as const) {
@@ -60,6 +72,7 @@ export class GradientClippingPlugin implements TrainerPlugin {
       if (configured === false) continue;
       const normHistory = configured.mode === 'autoclip' ? new SortedWindow(configured.history) : undefined;
       if (normHistory) {
+        this.normHistories[net] = normHistory;
         // AutoClip's history is the raw norms the trainer records; it holds the updates
         // before this one (the paper also counts the current norm, which would need a
         // synchronous read-back mid-step).

@@ -23,6 +23,18 @@ export class SortedWindow {
     }
   }
 
+  /** The values held, oldest first: what a checkpoint keeps. */
+  values(): number[] {
+    return [...this.arrival];
+  }
+
+  /** Replaces the contents with `values` (oldest first), as `values()` returned them. */
+  refill(values: readonly number[]): void {
+    this.sorted.length = 0;
+    this.arrival.length = 0;
+    for (const value of values) this.add(value);
+  }
+
   /** The p-th percentile (0–100), nearest-rank on the sorted values; undefined when empty. */
   percentile(p: number): number | undefined {
     if (this.sorted.length === 0) return undefined;

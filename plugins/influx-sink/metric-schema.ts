@@ -1,5 +1,6 @@
 import { FieldType, type IPoint, type ISchemaOptions } from 'influx';
 import type { RunEvent } from '../../core/events/run-event';
+import { typesWhere } from '../../core/events/event-types';
 
 /**
  * What ganpipe writes to InfluxDB (docs/metrics.md). Tags are low-cardinality only:
@@ -62,7 +63,7 @@ export const metricSchema: ISchemaOptions[] = [
 ];
 
 const BUILT_IN_EVALUATION_METRICS = new Set(Object.keys(metricSchema.find((schema) => schema.measurement === MEASUREMENTS.evaluation)!.fields).filter((field) => field !== 'step'));
-const DECISION_TYPES = new Set(['schedule.changed', 'collapse.suspected', 'collapse.detected', 'collapse.recovered', 'collapse.rolledBack', 'checkpoint.restored', 'plugin.failed']);
+const DECISION_TYPES = typesWhere('annotation');
 
 export interface RunTags {
   run: string;

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readEventLog } from '../events/event-log-reader';
 import type { RunEvent } from '../events/run-event';
 import { printLine, warnLine, warnLogProblems } from './console-output';
+import { eventTypeTraits } from '../events/event-types';
 
 /** Leaf-by-leaf differences of two JSON values: "path: a → b". */
 export function configDifferences(a: unknown, b: unknown, prefix = ''): string[] {
@@ -18,7 +19,7 @@ export function configDifferences(a: unknown, b: unknown, prefix = ''): string[]
 function stepFingerprints(events: readonly RunEvent[]): Map<number, string[]> {
   const byStep = new Map<number, string[]>();
   for (const event of events) {
-    if (event.step === 0 || event.type === 'step.completed' || event.type === 'run.finished' || event.type === 'run.failed' || event.type === 'sink.reported' || event.type === 'checkpoint.saved') continue;
+    if (event.step === 0 || !eventTypeTraits[event.type].compared) continue;
     const { v, runId, seq, time, ...rest } = event;
     void v, void runId, void seq, void time;
     const entries = byStep.get(event.step) ?? [];

@@ -6,6 +6,7 @@ import { terminalSafe } from '../util/terminal-safe';
 import { pluginReferenceSchema, type PluginReference } from '../config/train-config';
 import { readEventLog } from '../events/event-log-reader';
 import type { RunEvent } from '../events/run-event';
+import { typesWhere } from '../events/event-types';
 import { REPLAYED_DECISION_TYPES, ReplayHost } from '../replay/replay-host';
 import { printLine, warnLine, warnLogProblems } from './console-output';
 
@@ -76,7 +77,8 @@ export function replayCommand(): Command {
         ...replayed.filter((decision) => recordedKeys.has(keyOf(decision))).map((decision) => ({ ...decision, in: 'both' }))].sort((a, b) => a.step - b.step || a.type.localeCompare(b.type));
       const differing = rows.filter((row) => row.in !== 'both');
       const fromRecord: Record<string, number> = {};
-      for (const event of events) if (event.type === 'gradients.clipped' || event.type === 'schedule.changed' || event.type === 'collapse.rolledBack' || event.type === 'checkpoint.restored') fromRecord[event.type] = (fromRecord[event.type] ?? 0) + 1;
+      const hookDecisionTypes = typesWhere('fromHooks');
+      for (const event of events) if (hookDecisionTypes.has(event.type)) fromRecord[event.type] = (fromRecord[event.type] ?? 0) + 1;
 
       if (flags.json) {
         printLine(JSON.stringify({ runId: host.runId, plugins: plugins.map((plugin) => plugin.name), recorded, replayed, differences: differing, firstDifferenceStep: differing[0]?.step ?? null, hookDecisionsFromRecord: fromRecord }));

@@ -182,10 +182,6 @@ export type EventEnvelopeKey = keyof typeof envelope;
 
 export const runEventTypes: readonly RunEventType[] = eventSchemas.map((schema) => schema.shape.type.value);
 
-/** Events that end a run's log; nothing is appended after one. */
-export function isTerminalEvent(event: RunEvent): boolean {
-  return event.type === 'run.finished' || event.type === 'run.failed';
-}
 
 /** JSON cannot carry NaN or ±Infinity; events record them as null. */
 export function toMeasured(value: number): number | null {

@@ -6,6 +6,7 @@ import type { Dataset } from '../data/dataset';
 import { describeError, GanpipeError } from '../errors';
 import { describeIssue } from '../config/load-train-config';
 import { EVENT_SCHEMA_VERSION, runEventSchema, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
+import { typesWhere } from '../events/event-types';
 import { evolve, initialRunState, type RunState } from '../state/run-state';
 import { pluginEventStream } from '../trainer/guarded-event-stream';
 import { OrderedDelivery } from '../trainer/ordered-delivery';
@@ -17,7 +18,7 @@ import { createTrainerHooks } from '../trainer/trainer-hooks';
  * Decision events that observing plugins make from the stream: replay drops the
  * recorded ones from what it streams, so replayed plugins make theirs afresh, as live.
  */
-export const REPLAYED_DECISION_TYPES = new Set<RunEventType>(['collapse.suspected', 'collapse.detected', 'collapse.recovered']);
+export const REPLAYED_DECISION_TYPES = typesWhere('remadeInReplay');
 
 /**
  * Plays a recorded log to plugins through the same PluginHost interface the live

@@ -1,3 +1,4 @@
+import { typesWhere } from '../events/event-types';
 import type { RunEvent } from '../events/run-event';
 import type { StepPlan } from '../trainer/trainer-hooks';
 
@@ -40,7 +41,7 @@ export const initialRunState: RunState = Object.freeze({
   sinks: {},
 }) as RunState;
 
-const decisionTypes = new Set(['gradients.clipped', 'schedule.changed', 'collapse.suspected', 'collapse.detected', 'collapse.recovered', 'collapse.rolledBack', 'checkpoint.saved', 'checkpoint.restored', 'plugin.failed', 'plugin.custom']);
+const decisionTypes = typesWhere('decision');
 
 export function evolve(state: RunState, event: RunEvent): RunState {
   const next: RunState = { ...state, step: event.step, eventCount: state.eventCount + 1 };

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { readEventLog } from '../../core/events/event-log-reader';
 import type { RunEvent } from '../../core/events/run-event';
 
-const cliPath = path.resolve(__dirname, '../../core/cli/ganpipe.js');
+const cliPath = path.resolve(__dirname, '../../cli/ganpipe.js');
 
 /** Runs `ganpipe train` in a child process (one core each) and returns its events. */
 export function runTraining(config: object, outDir: string): Promise<RunEvent[]> {

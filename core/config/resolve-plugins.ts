@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GanpipeError, isGanpipeError } from '../errors';
-import type { PluginFactory, TrainerPlugin } from '../trainer/plugin';
+import type { PluginFactory, PluginFactoryContext, TrainerPlugin } from '../trainer/plugin';
 import type { PluginReference } from './train-config';
 
 /** Whether a plugin reference names a module file rather than a built-in plugin. */
@@ -14,7 +14,7 @@ function isPlugin(value: unknown): value is TrainerPlugin {
 }
 
 /** Loads a module plugin: it exports (as default or as the module) a plugin or a factory of one. */
-function loadModulePlugin(modulePath: string, options: Record<string, unknown>, where: string): TrainerPlugin {
+function loadModulePlugin(modulePath: string, options: Record<string, unknown>, context: PluginFactoryContext, where: string): TrainerPlugin {
   if (!fs.existsSync(modulePath)) throw new GanpipeError('GANPIPE_CONFIG_NOT_FOUND', `${where}: plugin module ${modulePath} does not exist`);
   let exported: unknown;
   try {
@@ -23,7 +23,7 @@ function loadModulePlugin(modulePath: string, options: Record<string, unknown>, 
     throw new GanpipeError('GANPIPE_PLUGIN_INVALID', `${where}: plugin module ${modulePath} failed to load: ${(error as Error).message.split('\n')[0]}`);
   }
   const candidate = (exported as { default?: unknown })?.default ?? exported;
-  const plugin = typeof candidate === 'function' ? (candidate as PluginFactory)(options) : candidate;
+  const plugin = typeof candidate === 'function' ? (candidate as PluginFactory)(options, context) : candidate;
   if (!isPlugin(plugin)) {
     throw new GanpipeError('GANPIPE_PLUGIN_INVALID', `${where}: ${modulePath} must export a plugin { name, apply(trainer) } or a function (options) => plugin`);
   }
@@ -36,12 +36,13 @@ function loadModulePlugin(modulePath: string, options: Record<string, unknown>, 
  * in the config that named them.
  */
 export function resolvePlugins(references: readonly PluginReference[], builtIns: Record<string, PluginFactory>, baseDir: string): TrainerPlugin[] {
+  const context: PluginFactoryContext = { configDir: baseDir, resolvePath: (optionPath) => path.resolve(baseDir, optionPath) };
   return references.map((reference, index) => {
     const { name, options } = typeof reference === 'string' ? { name: reference, options: {} } : reference;
     const where = `plugins[${index}] (${name})`;
     try {
-      if (builtIns[name]) return builtIns[name](options);
-      if (isModulePath(name)) return loadModulePlugin(path.resolve(baseDir, name), options, where);
+      if (builtIns[name]) return builtIns[name](options, context);
+      if (isModulePath(name)) return loadModulePlugin(path.resolve(baseDir, name), options, context, where);
     } catch (error) {
       if (isGanpipeError(error) && error.message.startsWith(where)) throw error;
       throw new GanpipeError(isGanpipeError(error) ? error.code : 'GANPIPE_PLUGIN_INVALID', `${where}: ${(error as Error).message}`);

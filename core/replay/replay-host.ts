@@ -14,22 +14,29 @@ import { applyPlugins, type PluginHost, type TrainerPlugin } from '../trainer/pl
 import { guardHookCatalog } from '../trainer/tap-failure-guard';
 import { createTrainerHooks } from '../trainer/trainer-hooks';
 
-/**
- * Decision events that observing plugins make from the stream: replay drops the
- * recorded ones from what it streams, so replayed plugins make theirs afresh, as live.
- */
-export const REPLAYED_DECISION_TYPES = typesWhere('remadeInReplay');
+/** An event without its envelope's seq, time, version and run id: what two runs' events share when they agree. */
+function payloadOf(event: RunEvent): string {
+  const { v, runId, seq, time, ...rest } = event;
+  void v;
+  void runId;
+  void seq;
+  void time;
+  return JSON.stringify(rest);
+}
 
 /**
  * Plays a recorded log to plugins through the same PluginHost interface the live
- * trainer offers: `events$` carries the recorded events (and whatever the replayed
- * plugins publish, in order), `runStart` and `runEnd` fire around it. Hooks that change
- * training (beforeStep, gradients, afterStep, shouldStop) never fire: there is no
- * training; decisions made through them are read from the record. Nothing is written
- * to the recorded log: what plugins publish is collected in `published`.
+ * trainer offers, so a plugin sees what it saw live: `events$` carries every recorded
+ * event at its seq; `runStart` fires after run.started and `runEnd` before the terminal
+ * event, as live. What a replayed plugin publishes is matched against the record (see
+ * publish): the same event is not added twice. Hooks that change training (beforeStep,
+ * gradients, afterStep, evaluate, shouldStop) never fire: there is no training;
+ * decisions made through them are read from the record. Nothing is written to the
+ * recorded log: what plugins publish is collected in `published`.
  */
 export class ReplayHost implements PluginHost {
   readonly hooks = createTrainerHooks();
+  readonly isReplay = true;
   readonly events$: Observable<RunEvent>;
   readonly runId: string;
   readonly runDir: string;
@@ -43,6 +50,12 @@ export class ReplayHost implements PluginHost {
   private currentStep = 0;
   private runState: RunState = initialRunState;
   private applyingPlugin?: string;
+  /** Index in `recorded` of the first event not yet delivered. */
+  private nextUndelivered = 0;
+  /** Recorded events a replayed plugin published again (matched, not duplicated). */
+  private readonly matched = new Set<RunEvent>();
+  /** Seq for events the record lacks: after its last one. */
+  private nextNewSeq: number;
 
   constructor(
     private readonly recorded: readonly RunEvent[],
@@ -52,6 +65,7 @@ export class ReplayHost implements PluginHost {
     if (!started || started.type !== 'run.started') throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${runDir}: the log has no run.started event to replay from`);
     this.runId = started.runId;
     this.runDir = path.resolve(runDir);
+    this.nextNewSeq = (recorded.at(-1)?.seq ?? 0) + 1;
     const config = trainConfigSchema.safeParse({ ...started.config, plugins: [] });
     if (!config.success) {
       const issue = config.error.issues[0];
@@ -82,6 +96,17 @@ export class ReplayHost implements PluginHost {
   async replay(plugins: readonly TrainerPlugin[]): Promise<RunEvent[]> {
     applyPlugins(this, plugins, (plugin) => (this.applyingPlugin = plugin));
     const loadDataset = () => this.dataset;
+    const terminalTypes = typesWhere('terminal');
+    // As live: run.started (and a resumed run's checkpoint.restored) before runStart;
+    // runEnd before the terminal event; every recorded event in between, in seq order.
+    let index = 0;
+    const deliverNext = () => {
+      const event = this.recorded[index++];
+      this.nextUndelivered = index;
+      this.deliverRecorded(event);
+    };
+    deliverNext();
+    if (this.recorded[index]?.type === 'checkpoint.restored') deliverNext();
     await this.hooks.runStart.promise({
       runId: this.runId,
       runDir: this.runDir,
@@ -91,25 +116,53 @@ export class ReplayHost implements PluginHost {
         return loadDataset();
       },
     });
-    for (const event of this.recorded) {
-      if (REPLAYED_DECISION_TYPES.has(event.type)) continue;
-      this.currentStep = event.step;
-      this.runState = evolve(this.runState, event);
-      this.delivery.deliver(event);
-    }
-    const finish = this.runState.finish?.reason;
-    await this.hooks.runEnd.promise({ runId: this.runId, reason: (finish ?? 'completed') as 'completed', state: this.runState });
+    while (index < this.recorded.length && !terminalTypes.has(this.recorded[index].type)) deliverNext();
+    const terminal = this.recorded[index];
+    const reason = terminal?.type === 'run.finished' ? terminal.reason : terminal?.type === 'run.failed' ? 'failed' : 'interrupted';
+    await this.hooks.runEnd.promise({ runId: this.runId, reason, state: this.runState });
+    while (index < this.recorded.length) deliverNext();
     this.subject.complete();
     return this.published;
   }
 
+  private deliverRecorded(event: RunEvent): void {
+    this.currentStep = event.step;
+    this.runState = evolve(this.runState, event);
+    this.delivery.deliver(event);
+  }
+
+  /**
+   * What a replayed plugin publishes is compared with the record: if the log holds the
+   * same event (type, step and payload) still to come, that recorded event is the
+   * answer, delivered at its own seq as live, and nothing is added to the stream. An
+   * event the record lacks (a what-if) is delivered as a new one, numbered after the
+   * record's last seq, so it can never be taken for a recorded one.
+   */
   publish<T extends RunEventType>(type: T, payload: EventPayload<T>): EventOfType<T> {
-    const event = { v: EVENT_SCHEMA_VERSION, runId: this.runId, seq: this.published.length, step: this.currentStep, time: Date.now(), type, ...payload } as unknown as EventOfType<T>;
-    const checked = runEventSchema.safeParse(event);
+    const candidate = { v: EVENT_SCHEMA_VERSION, runId: this.runId, seq: 0, step: this.currentStep, time: Date.now(), type, ...payload } as unknown as EventOfType<T>;
+    const checked = runEventSchema.safeParse(candidate);
     if (!checked.success) throw new Error(`cannot publish ${type}: field "${checked.error.issues[0].path.join('.')}": ${checked.error.issues[0].message}`);
+    const twin = this.recordedTwin(candidate);
+    if (twin) {
+      this.matched.add(twin);
+      this.published.push(twin);
+      return twin as EventOfType<T>;
+    }
+    const event = { ...candidate, seq: this.nextNewSeq++ } as EventOfType<T>;
     this.published.push(event);
     this.delivery.deliver(event);
     return event;
+  }
+
+  /** The first recorded event still to be delivered, at this step, equal to `event` but for its envelope. */
+  private recordedTwin(event: RunEvent): RunEvent | undefined {
+    const wanted = payloadOf(event);
+    for (let position = this.nextUndelivered; position < this.recorded.length; position++) {
+      const recorded = this.recorded[position];
+      if (recorded.step > event.step) return undefined;
+      if (recorded.type === event.type && !this.matched.has(recorded) && payloadOf(recorded) === wanted) return recorded;
+    }
+    return undefined;
   }
 
   stop(): void {

@@ -16,6 +16,8 @@ import type { TrainerHooks } from './trainer-hooks';
  */
 export interface PluginHost {
   readonly hooks: TrainerHooks;
+  /** True in `ganpipe replay`: events come from a log, training hooks never fire, model methods throw. */
+  readonly isReplay: boolean;
   readonly events$: Observable<RunEvent>;
   readonly runId: string;
   readonly runDir: string;
@@ -67,7 +69,15 @@ export interface PluginStateContext {
 }
 
 /** What a built-in or module plugin exports: a factory taking the config's options. */
-export type PluginFactory = (options: Record<string, unknown>) => TrainerPlugin;
+export type PluginFactory = (options: Record<string, unknown>, context: PluginFactoryContext) => TrainerPlugin;
+
+/** What a factory learns about where its options came from. */
+export interface PluginFactoryContext {
+  /** The folder of the config file that named the plugin (the working folder for flags). */
+  configDir: string;
+  /** A path from the plugin's options, resolved as the config's own paths are: against configDir. */
+  resolvePath(optionPath: string): string;
+}
 
 /**
  * Applies each plugin to the host, with `track` told whose apply() is running (so a

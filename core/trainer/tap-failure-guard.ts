@@ -9,6 +9,7 @@ export type TapFailureHandler = (pluginName: string, hookName: string, error: un
  * value it was given, a bail does not bail. `onFailure` may rethrow (fail-fast runs).
  */
 export function guardTaps(hookName: string, hook: Hook<unknown, unknown>, isWaterfall: boolean, onFailure: TapFailureHandler): void {
+  const isAsync = (hook as object).constructor.name.startsWith('Async');
   hook.intercept({
     register(tap) {
       const original = tap.fn as (...args: unknown[]) => unknown;
@@ -16,7 +17,14 @@ export function guardTaps(hookName: string, hook: Hook<unknown, unknown>, isWate
       if (tap.type === 'sync') {
         tap.fn = (...args: unknown[]) => {
           try {
-            return original(...args);
+            const result = original(...args);
+            if (isThenable(result)) {
+              // An async function given to tap(): its Promise would be taken for the
+              // value (a waterfall's gradients) or dropped unawaited.
+              result.then(undefined, () => undefined);
+              throw new Error(`${hookName} calls its taps synchronously, but this tap returned a Promise: ${isAsync ? 'give async work to tapPromise()' : 'use a plain function with tap()'}`);
+            }
+            return result;
           } catch (error) {
             onFailure(tap.name, hookName, error);
             return passThrough(args);
@@ -63,4 +71,8 @@ export function guardHookCatalog(hooks: Record<string, unknown>, onFailure: TapF
     const isWaterfall = (hook as object).constructor.name.includes('Waterfall');
     guardTaps(hookName, hook as Hook<unknown, unknown>, isWaterfall, onFailure);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }

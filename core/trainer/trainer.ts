@@ -50,6 +50,7 @@ const EVENT_LOOP_TURN_MS = 10;
  */
 export class Trainer implements PluginHost {
   readonly hooks: TrainerHooks = createTrainerHooks();
+  readonly isReplay = false;
   readonly events$: Observable<RunEvent>;
   readonly runId: string;
   readonly runDir: string;

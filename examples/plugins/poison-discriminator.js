@@ -13,7 +13,7 @@ module.exports = function poisonDiscriminator(options = {}) {
     apply(trainer) {
       trainer.hooks.discriminatorGradients.tap('poison-discriminator', (gradients, { step }) => {
         if (step !== atStep) return gradients;
-        const tf = require('@tensorflow/tfjs-core');
+        const { tf } = require('ganpipe');
         return Object.fromEntries(Object.entries(gradients).map(([name, gradient]) => [name, tf.mul(gradient, NaN)]));
       });
     },

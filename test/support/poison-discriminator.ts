@@ -5,5 +5,5 @@ import { ganpipeRoot } from '../../core/util/package-versions';
 /** The example saboteur (examples/plugins/poison-discriminator.js): D's gradients × NaN at one step. */
 export function poisonDiscriminatorAt(atStep: number): TrainerPlugin {
   const factory = require(path.join(ganpipeRoot(), 'examples/plugins/poison-discriminator.js')) as PluginFactory;
-  return factory({ atStep });
+  return factory({ atStep }, { configDir: process.cwd(), resolvePath: (optionPath) => path.resolve(optionPath) });
 }

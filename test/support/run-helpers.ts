@@ -9,7 +9,7 @@ import type { TrainerPlugin } from '../../core/trainer/plugin';
 import type { TrainConfigInput } from '../../core/config/train-config';
 
 /** The compiled CLI, as `npx ganpipe` runs it. */
-export const cliPath = path.resolve(__dirname, '../../core/cli/ganpipe.js');
+export const cliPath = path.resolve(__dirname, '../../cli/ganpipe.js');
 
 export function temporaryDirectory(prefix = 'ganpipe-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { isGanpipeError } from '../errors';
-import { terminalSafe } from '../util/terminal-safe';
+import { isGanpipeError } from '../core/errors';
+import { packageVersions } from '../core/util/package-versions';
+import { terminalSafe } from '../core/util/terminal-safe';
 import { backfillCommand } from './backfill-command';
 import { diffCommand } from './diff-command';
 import { inspectCommand } from './inspect-command';
@@ -19,6 +20,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('ganpipe')
     .description('event-sourced GAN training: every step an event, plugins through hooks')
+    .version(packageVersions().ganpipe ?? 'unknown', '-V, --version', 'print the version of ganpipe')
     .exitOverride()
     .addCommand(trainCommand().exitOverride())
     .addCommand(backfillCommand().exitOverride())

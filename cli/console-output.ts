@@ -1,5 +1,5 @@
-import { terminalSafeLines } from '../util/terminal-safe';
-import { formatProblem, type EventLogReadResult } from '../events/event-log-reader';
+import { terminalSafeLines } from '../core/util/terminal-safe';
+import { formatProblem, type EventLogReadResult } from '../core/events/event-log-reader';
 
 /**
  * Every line the CLI prints goes through here: whatever it quotes from a log or a

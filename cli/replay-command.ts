@@ -1,13 +1,14 @@
+import * as path from 'node:path';
 import { Command } from 'commander';
-import { builtInPlugins } from '../../plugins/built-in-plugins';
-import { loadTrainConfig } from '../config/load-train-config';
-import { isModulePath, resolvePlugins } from '../config/resolve-plugins';
-import { terminalSafe } from '../util/terminal-safe';
-import { pluginReferenceSchema, type PluginReference } from '../config/train-config';
-import { readEventLog } from '../events/event-log-reader';
-import type { RunEvent } from '../events/run-event';
-import { typesWhere } from '../events/event-types';
-import { REPLAYED_DECISION_TYPES, ReplayHost } from '../replay/replay-host';
+import { builtInPlugins } from '../plugins/built-in-plugins';
+import { loadTrainConfig } from '../core/config/load-train-config';
+import { isModulePath, resolvePlugins } from '../core/config/resolve-plugins';
+import { terminalSafe } from '../core/util/terminal-safe';
+import { pluginReferenceSchema, type PluginReference } from '../core/config/train-config';
+import { readEventLog } from '../core/events/event-log-reader';
+import type { RunEvent } from '../core/events/run-event';
+import { typesWhere } from '../core/events/event-types';
+import { ReplayHost } from '../core/replay/replay-host';
 import { printLine, warnLine, warnLogProblems } from './console-output';
 
 interface Decision {
@@ -28,7 +29,9 @@ const keyOf = (decision: Decision) => `${decision.step}|${decision.type}|${decis
 /** The plugins to replay: --plugin names (options from --config when it names them), else --config's list, else the recorded run's own observing plugins. */
 function pluginReferences(recordedPlugins: unknown, configPlugins: PluginReference[] | undefined, flagged: string[]): PluginReference[] {
   const nameOf = (reference: PluginReference) => (typeof reference === 'string' ? reference : reference.name);
-  if (flagged.length > 0) return flagged.map((name) => configPlugins?.find((reference) => nameOf(reference) === name) ?? name);
+  // A flagged module path is the user's, relative to where they are; the config's are already resolved.
+  const sameAs = (flaggedName: string) => (isModulePath(flaggedName) ? path.resolve(flaggedName) : flaggedName);
+  if (flagged.length > 0) return flagged.map((name) => configPlugins?.find((reference) => nameOf(reference) === sameAs(name)) ?? name);
   if (configPlugins) return configPlugins;
   const recorded = pluginReferenceSchema.array().safeParse(recordedPlugins);
   return (recorded.success ? recorded.data : []).filter((reference) => nameOf(reference) === 'collapse-detection');
@@ -68,7 +71,8 @@ export function replayCommand(): Command {
       const plugins = resolvePlugins(references, builtInPlugins, loaded?.baseDir ?? process.cwd());
       const published = await host.replay(plugins);
 
-      const recorded = events.filter((event) => REPLAYED_DECISION_TYPES.has(event.type)).map(asDecision);
+      const remadeInReplay = typesWhere('remadeInReplay');
+      const recorded = events.filter((event) => remadeInReplay.has(event.type)).map(asDecision);
       const replayed = published.filter((event) => event.type !== 'plugin.custom').map(asDecision);
       const recordedKeys = new Set(recorded.map(keyOf));
       const replayedKeys = new Set(replayed.map(keyOf));

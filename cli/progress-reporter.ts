@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 import type { Observable, Subscription } from 'rxjs';
-import type { RunEvent } from '../events/run-event';
+import type { RunEvent } from '../core/events/run-event';
 
 const formatLoss = (value: number | null | undefined) => (value === null || value === undefined ? '–' : value.toFixed(3));
 

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { readEventLog } from '../events/event-log-reader';
-import { runEventTypes, type RunEvent } from '../events/run-event';
-import { GanpipeError } from '../errors';
-import { foldRunState } from '../state/run-state';
+import { readEventLog } from '../core/events/event-log-reader';
+import { runEventTypes, type RunEvent } from '../core/events/run-event';
+import { GanpipeError } from '../core/errors';
+import { foldRunState } from '../core/state/run-state';
 import { formatSinkReports } from './run-summary';
 import { wholeNumberFlag } from './whole-number-flag';
-import { terminalSafe } from '../util/terminal-safe';
+import { terminalSafe } from '../core/util/terminal-safe';
 import { printLine, warnLine, warnLogProblems } from './console-output';
 
 /** One line per event: seq, step, type, then its payload. */

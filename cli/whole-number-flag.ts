@@ -1,4 +1,4 @@
-import { GanpipeError } from '../errors';
+import { GanpipeError } from '../core/errors';
 
 /** A commander parser for flags that take whole numbers; the error names the flag. */
 export function wholeNumberFlag(flag: string) {

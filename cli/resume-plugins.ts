@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { isModulePath } from '../config/resolve-plugins';
-import { pluginReferenceSchema, type PluginReference } from '../config/train-config';
-import { GanpipeError } from '../errors';
-import { terminalSafe } from '../util/terminal-safe';
+import { isModulePath } from '../core/config/resolve-plugins';
+import { pluginReferenceSchema, type PluginReference } from '../core/config/train-config';
+import { GanpipeError } from '../core/errors';
+import { terminalSafe } from '../core/util/terminal-safe';
 
 /** What the user told `resume` about plugins and metrics. */
 export interface ResumePluginChoices {

@@ -1,5 +1,5 @@
-import type { RunState } from '../state/run-state';
-import { terminalSafe } from '../util/terminal-safe';
+import type { RunState } from '../core/state/run-state';
+import { terminalSafe } from '../core/util/terminal-safe';
 
 function formatMetric(value: number | null): string {
   if (value === null) return 'n/a';

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { readEventLog } from '../events/event-log-reader';
-import { GanpipeError } from '../errors';
-import { connectInflux } from '../../plugins/influx-sink/influx-connection';
-import { eventToPoints, type RunTags } from '../../plugins/influx-sink/metric-schema';
+import { readEventLog } from '../core/events/event-log-reader';
+import { GanpipeError } from '../core/errors';
+import { connectInflux } from '../plugins/influx-sink/influx-connection';
+import { eventToPoints, type RunTags } from '../plugins/influx-sink/metric-schema';
 import { printLine, warnLine, warnLogProblems } from './console-output';
 
 const BATCH_SIZE = 5000;

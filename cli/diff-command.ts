@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { readEventLog } from '../events/event-log-reader';
-import type { RunEvent } from '../events/run-event';
+import { readEventLog } from '../core/events/event-log-reader';
+import type { RunEvent } from '../core/events/run-event';
 import { printLine, warnLine, warnLogProblems } from './console-output';
-import { eventTypeTraits } from '../events/event-types';
+import { eventTypeTraits } from '../core/events/event-types';
 
 /** Leaf-by-leaf differences of two JSON values: "path: a → b". */
 export function configDifferences(a: unknown, b: unknown, prefix = ''): string[] {

@@ -198,3 +198,18 @@ test('an error inside training ends the log with run.failed carrying the error',
   const last = readEventLog(trainer.runDir, { strict: true }).events.at(-1)!;
   assert.ok(last.type === 'run.failed' && /invalid plan \{"d":0,"g":0\}/.test(last.error.message));
 });
+
+test('a failing run fires failed, then runEnd with reason "failed" (sinks flush), then records run.failed', async () => {
+  const heard: string[] = [];
+  const listener = plugin('listener', (trainer) => {
+    trainer.hooks.beforeStep.tap('listener', (_plan, { step }) => (step === 3 ? { d: 0, g: 0 } : { d: 1, g: 1 }));
+    trainer.hooks.failed.tap('listener', ({ error }) => void heard.push(`failed: ${error.message.split(' an ')[0]}`));
+    trainer.hooks.runEnd.tap('listener', ({ reason }) => void heard.push(`runEnd: ${reason}`));
+    trainer.events$.subscribe((event) => {
+      if (event.type === 'run.failed') heard.push('run.failed');
+    });
+  });
+  const trainer = await createTestTrainer(smallConfig({ steps: 6 }), [listener]);
+  await assert.rejects(trainer.run(), /invalid plan/);
+  assert.deepEqual(heard, ['failed: beforeStep returned', 'runEnd: failed', 'run.failed']);
+});

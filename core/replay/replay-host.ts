@@ -1,18 +1,16 @@
 import * as path from 'node:path';
-import { Subject, type Observable } from 'rxjs';
-import { trainConfigSchema, type TrainConfig } from '../config/train-config';
-import { createDataset } from '../data/datasets';
-import type { Dataset } from '../data/dataset';
-import { describeError, GanpipeError } from '../errors';
+import type { Observable } from 'rxjs';
 import { describeIssue } from '../config/load-train-config';
-import { EVENT_SCHEMA_VERSION, runEventSchema, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
+import { trainConfigSchema, type TrainConfig } from '../config/train-config';
+import type { Dataset } from '../data/dataset';
+import { createDataset } from '../data/datasets';
+import { GanpipeError } from '../errors';
 import { typesWhere } from '../events/event-types';
-import { evolve, initialRunState, type RunState } from '../state/run-state';
-import { pluginEventStream } from '../trainer/guarded-event-stream';
-import { OrderedDelivery } from '../trainer/ordered-delivery';
-import { applyPlugins, type PluginHost, type TrainerPlugin } from '../trainer/plugin';
-import { guardHookCatalog } from '../trainer/tap-failure-guard';
-import { createTrainerHooks } from '../trainer/trainer-hooks';
+import type { EventOfType, EventPayload, RunEvent, RunEventType } from '../events/run-event';
+import { RunBus } from '../run/run-bus';
+import type { RunState } from '../state/run-state';
+import type { PluginHost, TrainerPlugin } from '../trainer/plugin';
+import type { TrainerHooks } from '../trainer/trainer-hooks';
 
 /** An event without its envelope's seq, time, version and run id: what two runs' events share when they agree. */
 function payloadOf(event: RunEvent): string {
@@ -35,27 +33,21 @@ function payloadOf(event: RunEvent): string {
  * recorded log: what plugins publish is collected in `published`.
  */
 export class ReplayHost implements PluginHost {
-  readonly hooks = createTrainerHooks();
+  readonly hooks: TrainerHooks;
   readonly isReplay = true;
   readonly events$: Observable<RunEvent>;
   readonly runId: string;
   readonly runDir: string;
   readonly config: TrainConfig;
-  private loadedDataset?: Dataset;
-  /** Events the replayed plugins published, stamped with the step they were made at. */
+  /** Events the replayed plugins published: recorded twins (matched) and new ones. */
   readonly published: RunEvent[] = [];
 
-  private readonly subject = new Subject<RunEvent>();
-  private readonly delivery = new OrderedDelivery(this.subject);
-  private currentStep = 0;
-  private runState: RunState = initialRunState;
-  private applyingPlugin?: string;
+  private readonly bus: RunBus;
+  private loadedDataset?: Dataset;
   /** Index in `recorded` of the first event not yet delivered. */
   private nextUndelivered = 0;
   /** Recorded events a replayed plugin published again (matched, not duplicated). */
   private readonly matched = new Set<RunEvent>();
-  /** Seq for events the record lacks: after its last one. */
-  private nextNewSeq: number;
 
   constructor(
     private readonly recorded: readonly RunEvent[],
@@ -65,15 +57,22 @@ export class ReplayHost implements PluginHost {
     if (!started || started.type !== 'run.started') throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${runDir}: the log has no run.started event to replay from`);
     this.runId = started.runId;
     this.runDir = path.resolve(runDir);
-    this.nextNewSeq = (recorded.at(-1)?.seq ?? 0) + 1;
     const config = trainConfigSchema.safeParse({ ...started.config, plugins: [] });
     if (!config.success) {
       const issue = config.error.issues[0];
       throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${runDir}: run.started.config.${issue.path.join('.')}: ${describeIssue(issue)}`);
     }
     this.config = config.data;
-    guardHookCatalog(this.hooks, (plugin, source, error) => this.recordFailure(plugin, source, error));
-    this.events$ = pluginEventStream(this.subject, () => this.applyingPlugin, (plugin, error) => this.recordFailure(plugin, 'events$', error));
+    this.bus = new RunBus({
+      runId: this.runId,
+      failFast: this.config.failFast,
+      // What the record lacks (a what-if) is numbered after its last seq: never taken for a recorded event.
+      firstSeq: (recorded.at(-1)?.seq ?? 0) + 1,
+      recordedTwin: (candidate) => this.recordedTwin(candidate),
+      onPublished: (event) => this.published.push(event),
+    });
+    this.hooks = this.bus.hooks;
+    this.events$ = this.bus.events$;
   }
 
   /**
@@ -86,15 +85,16 @@ export class ReplayHost implements PluginHost {
   }
 
   get step(): number {
-    return this.currentStep;
+    return this.bus.step;
   }
 
   get state(): RunState {
-    return this.runState;
+    return this.bus.state;
   }
 
   async replay(plugins: readonly TrainerPlugin[]): Promise<RunEvent[]> {
-    applyPlugins(this, plugins, (plugin) => (this.applyingPlugin = plugin));
+    this.bus.applyPlugins(this, plugins);
+    this.bus.open();
     const loadDataset = () => this.dataset;
     const terminalTypes = typesWhere('terminal');
     // As live: run.started (and a resumed run's checkpoint.restored) before runStart;
@@ -103,7 +103,9 @@ export class ReplayHost implements PluginHost {
     const deliverNext = () => {
       const event = this.recorded[index++];
       this.nextUndelivered = index;
-      this.deliverRecorded(event);
+      this.bus.step = event.step;
+      this.bus.emit(event);
+      this.bus.throwIfPluginFailedFatally();
     };
     deliverNext();
     if (this.recorded[index]?.type === 'checkpoint.restored') deliverNext();
@@ -119,39 +121,21 @@ export class ReplayHost implements PluginHost {
     while (index < this.recorded.length && !terminalTypes.has(this.recorded[index].type)) deliverNext();
     const terminal = this.recorded[index];
     const reason = terminal?.type === 'run.finished' ? terminal.reason : terminal?.type === 'run.failed' ? 'failed' : 'interrupted';
-    await this.hooks.runEnd.promise({ runId: this.runId, reason, state: this.runState });
+    if (terminal?.type === 'run.failed') await this.hooks.failed.promise({ runId: this.runId, error: terminal.error, state: this.bus.state });
+    await this.hooks.runEnd.promise({ runId: this.runId, reason, state: this.bus.state });
     while (index < this.recorded.length) deliverNext();
-    this.subject.complete();
+    this.bus.complete();
     return this.published;
-  }
-
-  private deliverRecorded(event: RunEvent): void {
-    this.currentStep = event.step;
-    this.runState = evolve(this.runState, event);
-    this.delivery.deliver(event);
   }
 
   /**
    * What a replayed plugin publishes is compared with the record: if the log holds the
    * same event (type, step and payload) still to come, that recorded event is the
    * answer, delivered at its own seq as live, and nothing is added to the stream. An
-   * event the record lacks (a what-if) is delivered as a new one, numbered after the
-   * record's last seq, so it can never be taken for a recorded one.
+   * event the record lacks (a what-if) is delivered as a new one (RunBus).
    */
   publish<T extends RunEventType>(type: T, payload: EventPayload<T>): EventOfType<T> {
-    const candidate = { v: EVENT_SCHEMA_VERSION, runId: this.runId, seq: 0, step: this.currentStep, time: Date.now(), type, ...payload } as unknown as EventOfType<T>;
-    const checked = runEventSchema.safeParse(candidate);
-    if (!checked.success) throw new Error(`cannot publish ${type}: field "${checked.error.issues[0].path.join('.')}": ${checked.error.issues[0].message}`);
-    const twin = this.recordedTwin(candidate);
-    if (twin) {
-      this.matched.add(twin);
-      this.published.push(twin);
-      return twin as EventOfType<T>;
-    }
-    const event = { ...candidate, seq: this.nextNewSeq++ } as EventOfType<T>;
-    this.published.push(event);
-    this.delivery.deliver(event);
-    return event;
+    return this.bus.publish(type, payload);
   }
 
   /** The first recorded event still to be delivered, at this step, equal to `event` but for its envelope. */
@@ -160,17 +144,16 @@ export class ReplayHost implements PluginHost {
     for (let position = this.nextUndelivered; position < this.recorded.length; position++) {
       const recorded = this.recorded[position];
       if (recorded.step > event.step) return undefined;
-      if (recorded.type === event.type && !this.matched.has(recorded) && payloadOf(recorded) === wanted) return recorded;
+      if (recorded.type === event.type && !this.matched.has(recorded) && payloadOf(recorded) === wanted) {
+        this.matched.add(recorded);
+        return recorded;
+      }
     }
     return undefined;
   }
 
   stop(): void {
     // Nothing to stop: the record already says how the run ended.
-  }
-
-  private recordFailure(plugin: string, source: string, error: unknown): void {
-    this.publish('plugin.failed', { plugin, source, error: describeError(error) });
   }
 
   private noModel(what: string): never {

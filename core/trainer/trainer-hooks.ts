@@ -48,6 +48,13 @@ export interface EvaluationContext extends StepContext {
 
 export type EvaluationMetrics = Record<string, number | null>;
 
+export interface RunFailedContext {
+  runId: string;
+  /** What ended the run (as run.failed will record it). */
+  error: { message: string; code?: string };
+  state: RunState;
+}
+
 export interface RunEndContext {
   runId: string;
   reason: 'completed' | 'stopped' | 'interrupted' | 'failed';
@@ -74,7 +81,9 @@ export function createTrainerHooks() {
     evaluate: new AsyncSeriesWaterfallHook<[EvaluationMetrics, EvaluationContext]>(['metrics', 'evaluation']),
     /** After afterStep: the first tap to return a reason (a string) stops the run. */
     shouldStop: new SyncBailHook<[StepOutcome], string | undefined>(['outcome']),
-    /** Once, after the last step and before the final event is written (flush sinks here). */
+    /** Once, if the run fails (an error, or a plugin failure under failFast): before runEnd and run.failed (webpack's Compiler.hooks.failed). */
+    failed: new AsyncSeriesHook<[RunFailedContext]>(['failure']),
+    /** Once, after the last step and before the final event is written, whether the run completed, stopped or failed (flush sinks here). */
     runEnd: new AsyncSeriesHook<[RunEndContext]>(['run']),
   });
 }

@@ -1,28 +1,25 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { Subject, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { TrainConfig } from '../config/train-config';
 import { createDataset } from '../data/datasets';
 import type { Dataset } from '../data/dataset';
 import { describeError } from '../errors';
 import { EventLogWriter } from '../events/event-log-writer';
+import { RunBus } from '../run/run-bus';
 import { readCheckpoint, readCheckpointMeta, writeCheckpoint } from '../checkpoint/checkpoint-files';
-import { EVENT_SCHEMA_VERSION, runEventSchema, toMeasured as measured, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
+import { toMeasured as measured, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
 import { SampleEvaluator } from '../metrics/sample-evaluator';
 import { checkKernels } from '../model/check-kernels';
 import { modelKernels, resolveModelName } from '../model/build-networks';
 import { DISCRIMINATOR_SCALARS, GanModel, GENERATOR_SCALARS, type NamedGradients, type NetworkName } from '../model/gan-model';
-import { evolve, initialRunState, type RunState } from '../state/run-state';
+import type { RunState } from '../state/run-state';
 import { packageVersions } from '../util/package-versions';
 import { redactSecrets } from '../config/redact-secrets';
 import { SeededRandom } from '../util/seeded-random';
-import { terminalSafe } from '../util/terminal-safe';
-import { applyPlugins, type PluginHost, type PluginStateContext, type TrainerPlugin } from './plugin';
-import { pluginEventStream } from './guarded-event-stream';
-import { guardHookCatalog } from './tap-failure-guard';
-import { OrderedDelivery } from './ordered-delivery';
-import { createTrainerHooks, type EvaluationMetrics, type GradientContext, type StepOutcome, type StepPlan, type TrainerHooks } from './trainer-hooks';
+import type { PluginHost, PluginStateContext, TrainerPlugin } from './plugin';
+import type { EvaluationMetrics, GradientContext, StepOutcome, StepPlan, TrainerHooks } from './trainer-hooks';
 
 export interface TrainerOptions {
   config: TrainConfig;
@@ -49,7 +46,7 @@ const EVENT_LOOP_TURN_MS = 10;
  * appended to the run's log and then published on `events$`, in seq order.
  */
 export class Trainer implements PluginHost {
-  readonly hooks: TrainerHooks = createTrainerHooks();
+  readonly hooks: TrainerHooks;
   readonly isReplay = false;
   readonly events$: Observable<RunEvent>;
   readonly runId: string;
@@ -58,16 +55,11 @@ export class Trainer implements PluginHost {
   readonly dataset: Dataset;
   readonly backend: string;
 
-  private readonly subject = new Subject<RunEvent>();
-  private readonly delivery = new OrderedDelivery(this.subject);
-  private nextSeq = 0;
-  private currentStep = 0;
-  private runState: RunState = initialRunState;
+  /** Hooks, stream, fold, stamping and the failure policy: the part replay shares. */
+  private readonly bus: RunBus;
   private log?: EventLogWriter;
   private model?: GanModel;
   private stopRequest?: { reason: 'stopped' | 'interrupted'; detail?: string };
-  private fatalPluginError?: unknown;
-  private applyingPlugin?: string;
   /** The applied plugins, in order: whose state checkpoints keep. */
   private readonly plugins: readonly TrainerPlugin[];
   private readonly parentRunId?: string;
@@ -95,22 +87,28 @@ export class Trainer implements PluginHost {
     this.trainingRandom = new SeededRandom(this.config.seed);
     this.evaluationRandom = new SeededRandom(this.config.seed ^ 0x5bd1e995);
 
-    guardHookCatalog(this.hooks, (plugin, source, error) => this.pluginFailed(plugin, source, error));
-
-    // A subscriber's error is blamed on the plugin whose apply() subscribed it.
-    this.events$ = pluginEventStream(this.subject, () => this.applyingPlugin, (plugin, error) => this.pluginFailed(plugin, 'events$', error));
-
+    this.bus = new RunBus({ runId: this.runId, failFast: this.config.failFast });
+    this.hooks = this.bus.hooks;
+    this.events$ = this.bus.events$;
     this.plugins = options.plugins ?? [];
-    applyPlugins(this, this.plugins, (plugin) => (this.applyingPlugin = plugin));
+    this.bus.applyPlugins(this, this.plugins);
   }
 
   /** The run folded from its events so far; the same projection `inspect` computes. */
   get state(): RunState {
-    return this.runState;
+    return this.bus.state;
   }
 
   get step(): number {
-    return this.currentStep;
+    return this.bus.step;
+  }
+
+  private get currentStep(): number {
+    return this.bus.step;
+  }
+
+  private set currentStep(step: number) {
+    this.bus.step = step;
   }
 
   /** Asks the loop to end after the current step (SIGINT/SIGTERM, or a plugin). */
@@ -204,7 +202,7 @@ export class Trainer implements PluginHost {
         // Through JSON now, so what a resume gets back is what the checkpoint holds.
         states[plugin.name] = JSON.parse(JSON.stringify(plugin.saveState() ?? null));
       } catch (error) {
-        this.pluginFailed(plugin.name, 'saveState', error);
+        this.bus.pluginFailed(plugin.name, 'saveState', error);
       }
     }
     return states;
@@ -216,7 +214,7 @@ export class Trainer implements PluginHost {
       try {
         plugin.loadState(states[plugin.name], context);
       } catch (error) {
-        this.pluginFailed(plugin.name, 'loadState', error);
+        this.bus.pluginFailed(plugin.name, 'loadState', error);
       }
     }
   }
@@ -226,27 +224,21 @@ export class Trainer implements PluginHost {
    * time), appended to the log and delivered on events$ like the trainer's own.
    */
   publish<T extends RunEventType>(type: T, payload: EventPayload<T>): EventOfType<T> {
-    const event = this.stamp(type, payload);
-    const checked = runEventSchema.safeParse(event);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      this.nextSeq--; // the seq was not used: keep the log gapless
-      throw new Error(`cannot publish ${type}: field "${issue.path.join('.')}": ${issue.message}`);
-    }
-    this.emit(event);
-    return event;
+    return this.bus.publish(type, payload);
   }
 
   async run(): Promise<RunState> {
     const startedAt = performance.now();
     const wallTimeMs = () => Math.round(performance.now() - startedAt);
     this.log = EventLogWriter.create(this.runDir, this.config.eventLog.flushIntervalMs);
+    this.bus.open(this.log);
     const random = this.trainingRandom;
     const evaluationRandom = this.evaluationRandom;
     let failure: unknown;
+    let runEnded = false;
     try {
       this.model = new GanModel(this.config, this.dataset, random);
-      this.record('run.started', {
+      this.bus.record('run.started', {
         config: redactSecrets(this.config) as Record<string, unknown>,
         seed: this.config.seed,
         backend: this.backend,
@@ -270,7 +262,7 @@ export class Trainer implements PluginHost {
           await new Promise((resolve) => setImmediate(resolve));
           lastYieldAt = performance.now();
         }
-        this.throwIfPluginFailedFatally();
+        this.bus.throwIfPluginFailedFatally();
         if (this.stopRequest) break;
         this.currentStep = step;
         const stepStartedAt = performance.now();
@@ -285,22 +277,32 @@ export class Trainer implements PluginHost {
         await this.timeHooks(() => this.hooks.afterStep.promise(outcome));
         const stopReason = await this.timeHooks(async () => this.hooks.shouldStop.call(outcome));
         if (stopReason) this.stop('stopped', stopReason);
-        this.record('step.completed', { plan: outcome.plan, durationMs: round3(performance.now() - stepStartedAt), hookMs: round3(this.hookMs) });
+        this.bus.record('step.completed', { plan: outcome.plan, durationMs: round3(performance.now() - stepStartedAt), hookMs: round3(this.hookMs) });
       }
-      this.throwIfPluginFailedFatally();
+      this.bus.throwIfPluginFailedFatally();
       if (lastEvaluatedStep !== this.currentStep && this.currentStep > 0) await this.evaluate(evaluationRandom);
       const reason = this.stopRequest?.reason ?? 'completed';
-      await this.hooks.runEnd.promise({ runId: this.runId, reason, state: this.runState });
-      this.throwIfPluginFailedFatally();
-      this.record('run.finished', { reason, ...(this.stopRequest?.detail ? { detail: this.stopRequest.detail } : {}), wallTimeMs: wallTimeMs() });
+      runEnded = true;
+      await this.hooks.runEnd.promise({ runId: this.runId, reason, state: this.bus.state });
+      this.bus.throwIfPluginFailedFatally();
+      this.bus.record('run.finished', { reason, ...(this.stopRequest?.detail ? { detail: this.stopRequest.detail } : {}), wallTimeMs: wallTimeMs() });
     } catch (error) {
       failure = error;
-      if (this.runState.status !== 'finished' && this.runState.status !== 'failed') {
-        try {
-          this.record('run.failed', { error: describeError(error), wallTimeMs: wallTimeMs() });
-        } catch {
-          // The log cannot take it (a full disk): the error thrown below says what it lacks.
-        }
+      if (this.bus.state.status !== 'finished' && this.bus.state.status !== 'failed') {
+        // Plugins hear of the failure (failed), sinks flush (runEnd, reason failed), then
+        // run.failed ends the log. Each step is attempted whatever the one before did:
+        // a full disk can refuse the events, a failFast plugin can throw again.
+        const described = describeError(error);
+        const attempt = async (call: () => unknown) => {
+          try {
+            await call();
+          } catch {
+            // Already failing: the error thrown below is the one to report.
+          }
+        };
+        await attempt(() => this.hooks.failed.promise({ runId: this.runId, error: { message: described.message, ...(described.code ? { code: described.code } : {}) }, state: this.bus.state }));
+        if (!runEnded) await attempt(() => this.hooks.runEnd.promise({ runId: this.runId, reason: 'failed', state: this.bus.state }));
+        await attempt(() => this.bus.record('run.failed', { error: described, wallTimeMs: wallTimeMs() }));
       }
     }
     // A log whose last lines cannot be written fails the run even if training finished:
@@ -312,15 +314,15 @@ export class Trainer implements PluginHost {
     }
     this.model?.dispose();
     this.model = undefined;
-    this.subject.complete();
+    this.bus.complete();
     if (failure !== undefined) throw failure;
-    return this.runState;
+    return this.bus.state;
   }
 
   private async trainStep(step: number, random: SeededRandom): Promise<StepOutcome> {
     const model = this.requireModel();
     const planStartedAt = performance.now();
-    const plan = this.checkedPlan(this.hooks.beforeStep.call({ d: 1, g: 1 }, { step, state: this.runState }));
+    const plan = this.checkedPlan(this.hooks.beforeStep.call({ d: 1, g: 1 }, { step, state: this.bus.state }));
     this.hookMs += performance.now() - planStartedAt;
     model.decayLearningRates(step);
     const packed: tf.Tensor1D[] = [];
@@ -348,12 +350,12 @@ export class Trainer implements PluginHost {
   }
 
   private recordStep(step: number, plan: StepPlan, values: Float32Array): StepOutcome {
-    const outcome: StepOutcome = { step, plan, state: this.runState, discriminator: [], generator: [] };
+    const outcome: StepOutcome = { step, plan, state: this.bus.state, discriminator: [], generator: [] };
     let offset = 0;
     for (let update = 0; update < plan.d; update++, offset += DISCRIMINATOR_SCALARS.length) {
       const [loss, gradNorm, meanRealOutput, meanFakeOutput, accuracy] = values.subarray(offset, offset + DISCRIMINATOR_SCALARS.length);
       outcome.discriminator.push({ loss, gradNorm, meanRealOutput, meanFakeOutput, accuracy });
-      this.record('discriminator.stepped', {
+      this.bus.record('discriminator.stepped', {
         update,
         loss: measured(loss),
         gradNorm: measured(gradNorm),
@@ -366,9 +368,9 @@ export class Trainer implements PluginHost {
     for (let update = 0; update < plan.g; update++, offset += GENERATOR_SCALARS.length) {
       const [loss, gradNorm] = values.subarray(offset, offset + GENERATOR_SCALARS.length);
       outcome.generator.push({ loss, gradNorm });
-      this.record('generator.stepped', { update, loss: measured(loss), gradNorm: measured(gradNorm), learningRate: this.requireModel().appliedLearningRate('generator') });
+      this.bus.record('generator.stepped', { update, loss: measured(loss), gradNorm: measured(gradNorm), learningRate: this.requireModel().appliedLearningRate('generator') });
     }
-    outcome.state = this.runState;
+    outcome.state = this.bus.state;
     return outcome;
   }
 
@@ -377,7 +379,7 @@ export class Trainer implements PluginHost {
     if (!hook.isUsed()) return (gradients: NamedGradients) => gradients;
     return (gradients: NamedGradients) => {
       const startedAt = performance.now();
-      const context: GradientContext = { step, state: this.runState, net, update, weights: this.weights(net) };
+      const context: GradientContext = { step, state: this.bus.state, net, update, weights: this.weights(net) };
       const transformed = hook.call(gradients, context);
       this.hookMs += performance.now() - startedAt;
       return transformed;
@@ -389,10 +391,10 @@ export class Trainer implements PluginHost {
     const sampleCount = this.config.evaluation.samples;
     const samples = await model.generate(sampleCount, random.nextSeed());
     let metrics: EvaluationMetrics = await this.sampleEvaluator.evaluate(samples, sampleCount, this.currentStep);
-    metrics = await this.hooks.evaluate.promise(metrics, { step: this.currentStep, state: this.runState, dataset: this.dataset, samples, sampleCount });
+    metrics = await this.hooks.evaluate.promise(metrics, { step: this.currentStep, state: this.bus.state, dataset: this.dataset, samples, sampleCount });
     const finiteOrNull: Record<string, number | null> = {};
     for (const [name, value] of Object.entries(metrics)) finiteOrNull[name] = value === null ? null : measured(value);
-    this.record('eval.completed', { samples: sampleCount, metrics: finiteOrNull });
+    this.bus.record('eval.completed', { samples: sampleCount, metrics: finiteOrNull });
   }
 
   private checkedPlan(plan: StepPlan): StepPlan {
@@ -401,20 +403,6 @@ export class Trainer implements PluginHost {
       throw new Error(`beforeStep returned an invalid plan ${JSON.stringify(plan)}: d and g must be integers in [0, ${MAX_UPDATES_PER_STEP}], not both 0`);
     }
     return plan;
-  }
-
-  /** A tap or subscriber threw: record it, and end the run if configured to fail fast. */
-  private pluginFailed(plugin: string, source: string, error: unknown): void {
-    const closed = this.runState.status === 'finished' || this.runState.status === 'failed' || !this.log;
-    if (closed) {
-      process.stderr.write(`ganpipe: plugin ${terminalSafe(plugin)} failed in ${source} after the run ended: ${terminalSafe(describeError(error).message)}\n`);
-      return;
-    }
-    this.record('plugin.failed', { plugin, source, error: describeError(error) });
-    if (this.config.failFast) {
-      this.fatalPluginError ??= new Error(`plugin ${plugin} failed in ${source} (failFast is on): ${describeError(error).message}`);
-      if (source !== 'events$') throw this.fatalPluginError;
-    }
   }
 
   /** Runs hook calls, adding their wall time to the step's hookMs. */
@@ -427,32 +415,9 @@ export class Trainer implements PluginHost {
     }
   }
 
-  private throwIfPluginFailedFatally(): void {
-    if (this.fatalPluginError) throw this.fatalPluginError;
-  }
-
   private requireModel(): GanModel {
     if (!this.model) throw new Error('the model exists only while run() is in progress');
     return this.model;
-  }
-
-  private stamp<T extends RunEventType>(type: T, payload: EventPayload<T>): EventOfType<T> {
-    if (!this.log || this.runState.status === 'finished' || this.runState.status === 'failed') {
-      throw new Error(`cannot publish ${type}: the run ${this.runState.status === 'not-started' ? 'has not started' : 'has ended'}`);
-    }
-    return { v: EVENT_SCHEMA_VERSION, runId: this.runId, seq: this.nextSeq++, step: this.currentStep, time: Date.now(), type, ...payload } as unknown as EventOfType<T>;
-  }
-
-  /** The trainer's own events: typed by construction, so not re-validated. */
-  private record<T extends RunEventType>(type: T, payload: EventPayload<T>): void {
-    this.emit(this.stamp(type, payload));
-  }
-
-  /** Log first, then the fold, then the stream (in seq order, see OrderedDelivery). */
-  private emit(event: RunEvent): void {
-    this.log!.append(event);
-    this.runState = evolve(this.runState, event);
-    this.delivery.deliver(event);
   }
 }
 

@@ -3,7 +3,7 @@ import { readEventLog } from '../core/events/event-log-reader';
 import { GanpipeError } from '../core/errors';
 import { connectInflux } from '../plugins/influx-sink/influx-connection';
 import { eventToPoints, type RunTags } from '../plugins/influx-sink/metric-schema';
-import { printLine, warnLine, warnLogProblems } from './console-output';
+import { printLine, warnLogProblems } from './console-output';
 
 const BATCH_SIZE = 5000;
 

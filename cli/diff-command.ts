@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { readEventLog } from '../core/events/event-log-reader';
-import type { RunEvent } from '../core/events/run-event';
-import { printLine, warnLine, warnLogProblems } from './console-output';
+import { eventContentKey, type RunEvent } from '../core/events/run-event';
+import { printLine, warnLogProblems } from './console-output';
 import { eventTypeTraits } from '../core/events/event-types';
 
 /** Leaf-by-leaf differences of two JSON values: "path: a → b". */
@@ -20,10 +20,8 @@ function stepFingerprints(events: readonly RunEvent[]): Map<number, string[]> {
   const byStep = new Map<number, string[]>();
   for (const event of events) {
     if (event.step === 0 || !eventTypeTraits[event.type].compared) continue;
-    const { v, runId, seq, time, ...rest } = event;
-    void v, void runId, void seq, void time;
     const entries = byStep.get(event.step) ?? [];
-    entries.push(JSON.stringify(rest));
+    entries.push(eventContentKey(event));
     byStep.set(event.step, entries);
   }
   return byStep;

@@ -6,7 +6,7 @@ import { foldRunState } from '../core/state/run-state';
 import { formatSinkReports } from './run-summary';
 import { wholeNumberFlag } from './whole-number-flag';
 import { terminalSafe } from '../core/util/terminal-safe';
-import { printLine, warnLine, warnLogProblems } from './console-output';
+import { printLine, warnLogProblems } from './console-output';
 
 /** One line per event: seq, step, type, then its payload. */
 function formatEvent(event: RunEvent): string {

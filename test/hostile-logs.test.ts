@@ -20,6 +20,7 @@ const writeLines = (runDir: string, lines: string[]) => fs.writeFileSync(path.jo
 
 /** Escape sequences that clear the screen, set the window title, colour, return the cursor, reverse text. */
 const HOSTILE = 'x\u001b]0;owned\u0007\u001b[2J\u009b31m\u202e\rfake line\nsecond line';
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
 
 function assertNothingRaw(label: string, result: { stdout: string; stderr: string }): void {

@@ -21,12 +21,14 @@ interface Candidate {
 
 // Fastest first: `auto` takes the first that loads. tfjs-node(-gpu) bind libtensorflow,
 // which cannot be downloaded on offline machines, so they are optional dependencies.
+/* eslint-disable @typescript-eslint/no-require-imports -- optional packages, loaded only when chosen */
 const candidates: Candidate[] = [
   { choice: 'tensorflow-gpu', tfBackend: 'tensorflow', register: () => require('@tensorflow/tfjs-node-gpu') },
   { choice: 'tensorflow', tfBackend: 'tensorflow', register: () => require('@tensorflow/tfjs-node') },
   { choice: 'wasm', tfBackend: 'wasm', register: () => require('@tensorflow/tfjs-backend-wasm') },
   { choice: 'cpu', tfBackend: 'cpu', register: () => undefined },
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 async function tryCandidate(candidate: Candidate): Promise<string | undefined> {
   try {

@@ -18,6 +18,7 @@ function loadModulePlugin(modulePath: string, options: Record<string, unknown>, 
   if (!fs.existsSync(modulePath)) throw new GanpipeError('GANPIPE_CONFIG_NOT_FOUND', `${where}: plugin module ${modulePath} does not exist`);
   let exported: unknown;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plugin module named by the user's config, known only at run time
     exported = require(modulePath);
   } catch (error) {
     throw new GanpipeError('GANPIPE_PLUGIN_INVALID', `${where}: plugin module ${modulePath} failed to load: ${(error as Error).message.split('\n')[0]}`);

@@ -183,6 +183,16 @@ export type EventEnvelopeKey = keyof typeof envelope;
 export const runEventTypes: readonly RunEventType[] = eventSchemas.map((schema) => schema.shape.type.value);
 
 
+/**
+ * An event without the envelope fields that differ between two runs doing the same
+ * thing (v, runId, seq, time), as a string: equal keys mean the same event at the same
+ * step. `diff` compares runs with it, replay matches publishes against the record.
+ */
+export function eventContentKey(event: RunEvent): string {
+  const { v, runId, seq, time, ...content } = event;
+  return JSON.stringify(content);
+}
+
 /** JSON cannot carry NaN or ±Infinity; events record them as null. */
 export function toMeasured(value: number): number | null {
   return Number.isFinite(value) ? value : null;

@@ -86,7 +86,6 @@ export async function timeganDiscriminativeScore(
   // The samples go in as they are, without standardisation: see the protocol above.
   const trainingReal = realOrder.slice(0, trainPerClass);
   const trainingGenerated = generatedOrder.slice(0, trainPerClass);
-  const testCount = 2 * testPerClass;
 
   const variables: tf.Variable[] = [];
   const tensors: tf.Tensor[] = [];

@@ -70,7 +70,6 @@ export class FieldDiscriminator extends VariableNetwork {
   }
 
   apply(input: tf.Tensor): tf.Tensor2D {
-    const [frames, height, width] = this.shape;
     const [conv0, conv1, output] = this.layers;
     const n = input.shape[0];
     let x = spaceToDepth(input as tf.Tensor4D);

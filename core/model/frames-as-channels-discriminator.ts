@@ -70,7 +70,6 @@ export class FramesAsChannelsDiscriminator extends VariableNetwork {
   }
 
   apply(input: tf.Tensor): tf.Tensor2D {
-    const [frames, height, width] = this.shape;
     const [conv0, conv1, output] = this.layers;
     const n = input.shape[0];
     let x = framesAsChannels(input as tf.Tensor4D);

@@ -134,7 +134,7 @@ export class GanModel {
       const { r1Penalty, r1Every } = this.config.discriminator;
       const r1Weight = r1Penalty > 0 && this.discriminatorUpdates % r1Every === 0 ? r1Penalty * r1Every : 0;
       this.discriminatorUpdates++;
-      const { value: loss, grads } = tf.variableGrads(() => {
+      const { grads } = tf.variableGrads(() => {
         // One pass over real and generated together: half the matMul calls of two
         // passes, and larger ones, which the wasm kernels run more efficiently.
         const logits = this.discriminate(tf.concat([real, fake], 0));

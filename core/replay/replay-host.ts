@@ -6,21 +6,11 @@ import type { Dataset } from '../data/dataset';
 import { createDataset } from '../data/datasets';
 import { GanpipeError } from '../errors';
 import { typesWhere } from '../events/event-types';
-import type { EventOfType, EventPayload, RunEvent, RunEventType } from '../events/run-event';
+import { eventContentKey, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
 import { RunBus } from '../run/run-bus';
 import type { RunState } from '../state/run-state';
 import type { PluginHost, TrainerPlugin } from '../trainer/plugin';
 import type { TrainerHooks } from '../trainer/trainer-hooks';
-
-/** An event without its envelope's seq, time, version and run id: what two runs' events share when they agree. */
-function payloadOf(event: RunEvent): string {
-  const { v, runId, seq, time, ...rest } = event;
-  void v;
-  void runId;
-  void seq;
-  void time;
-  return JSON.stringify(rest);
-}
 
 /**
  * Plays a recorded log to plugins through the same PluginHost interface the live
@@ -140,11 +130,11 @@ export class ReplayHost implements PluginHost {
 
   /** The first recorded event still to be delivered, at this step, equal to `event` but for its envelope. */
   private recordedTwin(event: RunEvent): RunEvent | undefined {
-    const wanted = payloadOf(event);
+    const wanted = eventContentKey(event);
     for (let position = this.nextUndelivered; position < this.recorded.length; position++) {
       const recorded = this.recorded[position];
       if (recorded.step > event.step) return undefined;
-      if (recorded.type === event.type && !this.matched.has(recorded) && payloadOf(recorded) === wanted) {
+      if (recorded.type === event.type && !this.matched.has(recorded) && eventContentKey(recorded) === wanted) {
         this.matched.add(recorded);
         return recorded;
       }

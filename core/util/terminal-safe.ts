@@ -3,6 +3,7 @@
  * terminal would act on instead of showing (ESC starts a sequence that can move the
  * cursor, rewrite lines or set the window title; U+202E reverses the text after it).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 // \uNNNN, as JSON writes them: printed JSON stays valid JSON with the same content.

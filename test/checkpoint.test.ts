@@ -118,3 +118,14 @@ test('rollback waits `afterSteps` after the detection: a collapse that recovers 
     ['collapse.rolledBack', 10, 4, 2],
   ]);
 });
+
+test('a collapse before the first periodic checkpoint still rolls back: the detector keeps a checkpoint at the end of its warm-up', async () => {
+  const detector = new CollapseDetectionPlugin({ warmupSteps: 8, checkEvery: 1000, diversityRatio: false, drift: false, vanishingGradients: false, modeCoverage: false, modeEntropy: false });
+  const trainer = await createTestTrainer(smallConfig({ steps: 20, plugins: [] }), [new CheckpointPlugin({ every: 100, atEnd: false }), detector, poisonDiscriminatorAt(12)]);
+  await trainer.run();
+  const events = readEventLog(trainer.runDir, { strict: true }).events;
+  assert.deepEqual(events.filter((event) => event.type === 'checkpoint.saved').map((event) => event.step), [8]);
+  const rolledBack = events.find((event) => event.type === 'collapse.rolledBack');
+  assert.ok(rolledBack && rolledBack.type === 'collapse.rolledBack' && rolledBack.checkpointStep === 8 && rolledBack.onsetStep === 12);
+  assert.ok(!events.some((event) => event.type === 'plugin.custom'), 'no rollback-impossible');
+});

@@ -279,6 +279,16 @@ export class CollapseDetectionPlugin implements TrainerPlugin {
       },
     };
 
+    if (options.action === 'rollback' && options.warmupSteps > 0) {
+      // The end of the warm-up is the last moment the detector vouches for: keep it, so a
+      // collapse that sets in before the first periodic checkpoint can still be rolled
+      // back (blobs runs were stopped at step ~700 for want of one: BENCHMARKS.md).
+      // Last of afterStep (stage 100, as the checkpoint plugin) so it holds the whole step.
+      trainer.hooks.afterStep.tapPromise({ name: COLLAPSE_DETECTION, stage: 100 }, async ({ step }) => {
+        if (step === options.warmupSteps && !checkpoints.some((checkpoint) => checkpoint.step === step)) await trainer.saveCheckpoint();
+      });
+    }
+
     trainer.hooks.afterStep.tapPromise(COLLAPSE_DETECTION, async ({ step }) => {
       checkSamples(step);
       const detected = pendingRollback;

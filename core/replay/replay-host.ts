@@ -1,16 +1,14 @@
 import * as path from 'node:path';
-import type { Observable } from 'rxjs';
 import { describeIssue } from '../config/load-train-config';
 import { trainConfigSchema, type TrainConfig } from '../config/train-config';
 import type { Dataset } from '../data/dataset';
 import { createDataset } from '../data/datasets';
 import { GanpipeError } from '../errors';
 import { typesWhere } from '../events/event-types';
-import { eventContentKey, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
+import { eventContentKey, type RunEvent } from '../events/run-event';
+import { BusHost } from '../run/bus-host';
 import { RunBus } from '../run/run-bus';
-import type { RunState } from '../state/run-state';
 import type { PluginHost, TrainerPlugin } from '../trainer/plugin';
-import type { TrainerHooks } from '../trainer/trainer-hooks';
 
 /**
  * Plays a recorded log to plugins through the same PluginHost interface the live
@@ -22,47 +20,35 @@ import type { TrainerHooks } from '../trainer/trainer-hooks';
  * decisions made through them are read from the record. Nothing is written to the
  * recorded log: what plugins publish is collected in `published`.
  */
-export class ReplayHost implements PluginHost {
-  readonly hooks: TrainerHooks;
+export class ReplayHost extends BusHost implements PluginHost {
   readonly isReplay = true;
-  readonly events$: Observable<RunEvent>;
-  readonly runId: string;
-  readonly runDir: string;
-  readonly config: TrainConfig;
-  /** Events the replayed plugins published: recorded twins (matched) and new ones. */
-  readonly published: RunEvent[] = [];
 
-  private readonly bus: RunBus;
   private loadedDataset?: Dataset;
-  /** Index in `recorded` of the first event not yet delivered. */
-  private nextUndelivered = 0;
-  /** Recorded events a replayed plugin published again (matched, not duplicated). */
-  private readonly matched = new Set<RunEvent>();
+  private readonly twins: RecordedTwins;
 
   constructor(
     private readonly recorded: readonly RunEvent[],
     runDir: string,
   ) {
-    const started = recorded.find((event) => event.type === 'run.started');
-    if (!started || started.type !== 'run.started') throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${runDir}: the log has no run.started event to replay from`);
-    this.runId = started.runId;
-    this.runDir = path.resolve(runDir);
-    const config = trainConfigSchema.safeParse({ ...started.config, plugins: [] });
-    if (!config.success) {
-      const issue = config.error.issues[0];
-      throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${runDir}: run.started.config.${issue.path.join('.')}: ${describeIssue(issue)}`);
-    }
-    this.config = config.data;
-    this.bus = new RunBus({
-      runId: this.runId,
-      failFast: this.config.failFast,
-      // What the record lacks (a what-if) is numbered after its last seq: never taken for a recorded event.
-      firstSeq: (recorded.at(-1)?.seq ?? 0) + 1,
-      recordedTwin: (candidate) => this.recordedTwin(candidate),
-      onPublished: (event) => this.published.push(event),
-    });
-    this.hooks = this.bus.hooks;
-    this.events$ = this.bus.events$;
+    const { runId, config } = recordedRun(recorded, runDir);
+    const twins = new RecordedTwins(recorded);
+    super(
+      new RunBus({
+        runId,
+        failFast: config.failFast,
+        // What the record lacks (a what-if) is numbered after its last seq: never taken for a recorded event.
+        firstSeq: (recorded.at(-1)?.seq ?? 0) + 1,
+        recordedTwin: (candidate) => twins.twinOf(candidate),
+        onPublished: (event) => twins.published.push(event),
+      }),
+      { runId, runDir: path.resolve(runDir), config },
+    );
+    this.twins = twins;
+  }
+
+  /** Events the replayed plugins published: recorded twins (matched) and new ones. */
+  get published(): readonly RunEvent[] {
+    return this.twins.published;
   }
 
   /**
@@ -74,15 +60,7 @@ export class ReplayHost implements PluginHost {
     return this.loadedDataset;
   }
 
-  get step(): number {
-    return this.bus.step;
-  }
-
-  get state(): RunState {
-    return this.bus.state;
-  }
-
-  async replay(plugins: readonly TrainerPlugin[]): Promise<RunEvent[]> {
+  async replay(plugins: readonly TrainerPlugin[]): Promise<readonly RunEvent[]> {
     this.bus.applyPlugins(this, plugins);
     this.bus.open();
     const loadDataset = () => this.dataset;
@@ -92,7 +70,7 @@ export class ReplayHost implements PluginHost {
     let index = 0;
     const deliverNext = () => {
       const event = this.recorded[index++];
-      this.nextUndelivered = index;
+      this.twins.nextUndelivered = index;
       this.bus.step = event.step;
       this.bus.emit(event);
       this.bus.throwIfPluginFailedFatally();
@@ -116,30 +94,6 @@ export class ReplayHost implements PluginHost {
     while (index < this.recorded.length) deliverNext();
     this.bus.complete();
     return this.published;
-  }
-
-  /**
-   * What a replayed plugin publishes is compared with the record: if the log holds the
-   * same event (type, step and payload) still to come, that recorded event is the
-   * answer, delivered at its own seq as live, and nothing is added to the stream. An
-   * event the record lacks (a what-if) is delivered as a new one (RunBus).
-   */
-  publish<T extends RunEventType>(type: T, payload: EventPayload<T>): EventOfType<T> {
-    return this.bus.publish(type, payload);
-  }
-
-  /** The first recorded event still to be delivered, at this step, equal to `event` but for its envelope. */
-  private recordedTwin(event: RunEvent): RunEvent | undefined {
-    const wanted = eventContentKey(event);
-    for (let position = this.nextUndelivered; position < this.recorded.length; position++) {
-      const recorded = this.recorded[position];
-      if (recorded.step > event.step) return undefined;
-      if (recorded.type === event.type && !this.matched.has(recorded) && eventContentKey(recorded) === wanted) {
-        this.matched.add(recorded);
-        return recorded;
-      }
-    }
-    return undefined;
   }
 
   stop(): void {
@@ -167,5 +121,46 @@ export class ReplayHost implements PluginHost {
   }
   restoreCheckpoint(): never {
     return this.noModel('restoreCheckpoint()');
+  }
+}
+
+/** The recorded run's id and config (plugins left out: replay applies its own), or one error line. */
+function recordedRun(recorded: readonly RunEvent[], runDir: string): { runId: string; config: TrainConfig } {
+  const started = recorded.find((event) => event.type === 'run.started');
+  if (!started || started.type !== 'run.started') throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${runDir}: the log has no run.started event to replay from`);
+  const config = trainConfigSchema.safeParse({ ...started.config, plugins: [] });
+  if (!config.success) {
+    const issue = config.error.issues[0];
+    throw new GanpipeError('GANPIPE_LOG_CORRUPT', `${runDir}: run.started.config.${issue.path.join('.')}: ${describeIssue(issue)}`);
+  }
+  return { runId: started.runId, config: config.data };
+}
+
+/**
+ * What a replayed plugin publishes, compared with the record: if the log holds the same
+ * event (type, step and payload) still to come, that recorded event is the answer,
+ * delivered at its own seq as live, and nothing is added to the stream. An event the
+ * record lacks (a what-if) is delivered as a new one (RunBus).
+ */
+class RecordedTwins {
+  readonly published: RunEvent[] = [];
+  /** Index in the record of the first event not yet delivered. */
+  nextUndelivered = 0;
+  private readonly matched = new Set<RunEvent>();
+
+  constructor(private readonly recorded: readonly RunEvent[]) {}
+
+  /** The first recorded event still to be delivered, at this step, equal to `event` but for its envelope. */
+  twinOf(event: RunEvent): RunEvent | undefined {
+    const wanted = eventContentKey(event);
+    for (let position = this.nextUndelivered; position < this.recorded.length; position++) {
+      const recorded = this.recorded[position];
+      if (recorded.step > event.step) return undefined;
+      if (recorded.type === event.type && !this.matched.has(recorded) && eventContentKey(recorded) === wanted) {
+        this.matched.add(recorded);
+        return recorded;
+      }
+    }
+    return undefined;
   }
 }

@@ -1,15 +1,15 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Observable } from 'rxjs';
 import type { TrainConfig } from '../config/train-config';
 import { createDataset } from '../data/datasets';
 import type { Dataset } from '../data/dataset';
 import { describeError } from '../errors';
 import { EventLogWriter } from '../events/event-log-writer';
+import { BusHost } from '../run/bus-host';
 import { RunBus } from '../run/run-bus';
 import { readCheckpoint, readCheckpointMeta, writeCheckpoint } from '../checkpoint/checkpoint-files';
-import { toMeasured as measured, type EventOfType, type EventPayload, type RunEvent, type RunEventType } from '../events/run-event';
+import { toMeasured as measured, type EventOfType } from '../events/run-event';
 import { SampleEvaluator } from '../metrics/sample-evaluator';
 import { checkKernels } from '../model/check-kernels';
 import { modelKernels, resolveModelName } from '../model/build-networks';
@@ -19,7 +19,7 @@ import { packageVersions } from '../util/package-versions';
 import { redactSecrets } from '../config/redact-secrets';
 import { SeededRandom } from '../util/seeded-random';
 import type { PluginHost, PluginStateContext, TrainerPlugin } from './plugin';
-import type { EvaluationMetrics, GradientContext, StepOutcome, StepPlan, TrainerHooks } from './trainer-hooks';
+import type { EvaluationMetrics, GradientContext, StepOutcome, StepPlan } from './trainer-hooks';
 
 export interface TrainerOptions {
   config: TrainConfig;
@@ -45,18 +45,11 @@ const EVENT_LOOP_TURN_MS = 10;
  * afterStep → evaluation when due → shouldStop. Everything it does is an event,
  * appended to the run's log and then published on `events$`, in seq order.
  */
-export class Trainer implements PluginHost {
-  readonly hooks: TrainerHooks;
+export class Trainer extends BusHost implements PluginHost {
   readonly isReplay = false;
-  readonly events$: Observable<RunEvent>;
-  readonly runId: string;
-  readonly runDir: string;
-  readonly config: TrainConfig;
   readonly dataset: Dataset;
   readonly backend: string;
 
-  /** Hooks, stream, fold, stamping and the failure policy: the part replay shares. */
-  private readonly bus: RunBus;
   private log?: EventLogWriter;
   private model?: GanModel;
   private stopRequest?: { reason: 'stopped' | 'interrupted'; detail?: string };
@@ -73,7 +66,9 @@ export class Trainer implements PluginHost {
   private readonly sampleEvaluator: SampleEvaluator;
 
   constructor(options: TrainerOptions) {
-    this.config = options.config;
+    // The bus (hooks, stream, fold, stamping, failure policy) is the part replay shares.
+    const runId = options.runId ?? newRunId(options.config);
+    super(new RunBus({ runId, failFast: options.config.failFast }), { runId, runDir: path.resolve(options.config.out, runId), config: options.config });
     this.backend = options.backend;
     this.parentRunId = options.parentRunId;
     this.resumeFrom = options.resumeFrom;
@@ -82,25 +77,11 @@ export class Trainer implements PluginHost {
     const model = resolveModelName(this.config, this.dataset);
     checkKernels(model, modelKernels[model], this.backend);
     this.sampleEvaluator = new SampleEvaluator(this.dataset, { samples: this.config.evaluation.samples, discriminativeScore: this.config.evaluation.discriminativeScore, seed: this.config.seed });
-    this.runId = options.runId ?? newRunId(this.config);
-    this.runDir = path.resolve(this.config.out, this.runId);
     this.trainingRandom = new SeededRandom(this.config.seed);
     this.evaluationRandom = new SeededRandom(this.config.seed ^ 0x5bd1e995);
 
-    this.bus = new RunBus({ runId: this.runId, failFast: this.config.failFast });
-    this.hooks = this.bus.hooks;
-    this.events$ = this.bus.events$;
     this.plugins = options.plugins ?? [];
     this.bus.applyPlugins(this, this.plugins);
-  }
-
-  /** The run folded from its events so far; the same projection `inspect` computes. */
-  get state(): RunState {
-    return this.bus.state;
-  }
-
-  get step(): number {
-    return this.bus.step;
   }
 
   private get currentStep(): number {
@@ -223,10 +204,6 @@ export class Trainer implements PluginHost {
    * Publishes a plugin's own event: validated, stamped with the envelope (seq, step,
    * time), appended to the log and delivered on events$ like the trainer's own.
    */
-  publish<T extends RunEventType>(type: T, payload: EventPayload<T>): EventOfType<T> {
-    return this.bus.publish(type, payload);
-  }
-
   async run(): Promise<RunState> {
     const startedAt = performance.now();
     const wallTimeMs = () => Math.round(performance.now() - startedAt);

@@ -21,7 +21,7 @@ import { createDataset } from '../core/data/datasets';
 import { GanModel } from '../core/model/gan-model';
 import { SeededRandom } from '../core/util/seeded-random';
 import { median } from './support/statistics';
-import { ONE_THREAD } from './support/torch-reference';
+import { describeTorchBlas, isOptimisedBlas, ONE_THREAD, type TorchBlas } from './support/torch-reference';
 
 const MODELS = { field: 'blobs', sequence: 'timegan-sines' } as const;
 type ModelKind = keyof typeof MODELS;
@@ -51,10 +51,7 @@ async function ganpipeMsPerStep(dataset: (typeof MODELS)[ModelKind], steps: numb
   return { ms: median(timings), model: model.modelName, batch: config.batchSize };
 }
 
-interface TorchResult {
-  torch: string;
-  blas: string;
-  matmulMs: number;
+interface TorchResult extends TorchBlas {
   ms: Record<ModelKind, number>;
 }
 
@@ -121,10 +118,9 @@ async function main() {
   }
   console.log(`${os.cpus().length} × ${os.cpus()[0].model}; load average after the run ${os.loadavg().map((load) => load.toFixed(2)).join(', ')}; ganpipe on ${backend.name}; ${rounds} rounds × ${repetitions} repetitions × ${steps} steps, medians.`);
   const usable = typeof torch !== 'string' && torch !== undefined;
-  const fairReference = usable && ((torch as TorchResult).blas !== 'generic' || (torch as TorchResult).matmulMs < 1);
+  const fairReference = usable && isOptimisedBlas(torch as TorchResult);
   if (usable) {
-    const { torch: version, blas, matmulMs } = torch as TorchResult;
-    console.log(`PyTorch ${version}, 1 thread, BLAS_INFO=${blas}; 256×128·128×128 matmul ${matmulMs.toFixed(2)} ms (${matmulMs < 1 ? 'an optimised BLAS such as OpenBLAS' : 'reference BLAS speed'}).`);
+    console.log(describeTorchBlas(torch as TorchResult));
   } else {
     console.log(`PyTorch: ${torch}`);
   }

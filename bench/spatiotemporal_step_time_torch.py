@@ -14,7 +14,6 @@ Real batches come from a pool drawn once (ganpipe draws each batch fresh in JS, 
 cost that this side does not pay).
 """
 import json
-import re
 import math
 import sys
 import time
@@ -23,7 +22,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from torch_timing import median_ms_per_step
+from torch_timing import blas_check, median_ms_per_step
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -172,19 +171,6 @@ def step_ms(generator, discriminator, latent, batch, pool, r1_penalty, r1_every,
         return d_loss.item(), g_loss.item()  # read back, as ganpipe does every step
 
     return median_ms_per_step(one_step, steps, repetitions, warm_up=5)
-
-
-def blas_check():
-    """Which BLAS torch runs on: the config's BLAS_INFO and a timed 256x128 . 128x128 matmul."""
-    a, b = torch.randn(256, 128), torch.randn(128, 128)
-    for _ in range(20):
-        a @ b
-    started = time.perf_counter()
-    for _ in range(200):
-        a @ b
-    matmul_ms = (time.perf_counter() - started) * 1000 / 200
-    found = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
-    return (found.group(1) if found else "unknown"), matmul_ms
 
 
 def field_step_ms(c, steps, repetitions):

@@ -3,9 +3,11 @@
  * one G update, losses read back every step) at batch 64, 256 and 1024: plain
  * tfjs-layers against ganpipe's model, on each backend that loads, medians of several
  * repetitions; and, where Debian's python3-torch is installed, PyTorch (one thread) on
- * the same machine in the same run, with the ratio.
+ * the same machine in the same run, with the ratio. It prints which BLAS PyTorch ran on
+ * (BLAS_INFO and a timed 256×128·128×128 matmul) and computes no ratio against
+ * reference BLAS unless --allow-reference-blas says so. `.ci/run` needs no PyTorch.
  *
- *   npm run build && node dist/bench/step-time.js [--steps 40] [--repetitions 5]
+ *   npm run build && node dist/bench/step-time.js [--steps 40] [--repetitions 5] [--allow-reference-blas]
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
@@ -19,7 +21,7 @@ import { GanModel } from '../core/model/gan-model';
 import { usePlainMatMulGradient, useStockMatMulGradient } from '../core/model/plain-matmul-gradient';
 import { SeededRandom } from '../core/util/seeded-random';
 import { median } from './support/statistics';
-import { ONE_THREAD } from './support/torch-reference';
+import { describeTorchBlas, isOptimisedBlas, ONE_THREAD, type TorchBlas } from './support/torch-reference';
 
 const BATCHES = [64, 256, 1024];
 const identity = <T>(value: T) => value;
@@ -87,18 +89,24 @@ async function msPerStep(make: (batch: number) => { step: StepFunction; dispose(
   return median(timings);
 }
 
-function torchTimes(steps: number, repetitions: number): { version: string; ms: Record<string, number> } | string {
+function torchTimes(steps: number, repetitions: number): (TorchBlas & { ms: Record<string, number> }) | string {
   const result = spawnSync('/usr/bin/python3', [path.join(__dirname, '../../bench/step_time_torch.py'), BATCHES.join(','), String(steps), String(repetitions)], { encoding: 'utf8', env: { ...process.env, ...ONE_THREAD } });
   if (result.error || result.status !== 0) return `skipped: PyTorch unavailable (${(result.error?.message ?? result.stderr.trim().split('\n').at(-1) ?? '').slice(0, 120)}); apt-get install -y python3-torch libopenblas0-pthread`;
-  const parsed = JSON.parse(result.stdout);
-  return { version: parsed.torch, ms: parsed.ms };
+  return JSON.parse(result.stdout);
 }
 
 async function main() {
-  const options = new Command().option('--steps <n>', 'steps per repetition on wasm (cpu: a fifth)', '40').option('--repetitions <n>', 'repetitions', '5').parse().opts();
+  const options = new Command()
+    .option('--steps <n>', 'steps per repetition on wasm (cpu: a fifth)', '40')
+    .option('--repetitions <n>', 'repetitions', '5')
+    .option('--allow-reference-blas', 'compute ratios even when PyTorch runs on reference BLAS (slow: an unfair reference)')
+    .parse()
+    .opts();
   const steps = Number(options.steps);
   const repetitions = Number(options.repetitions);
   const torch = torchTimes(steps, repetitions);
+  // A ratio against reference BLAS flatters ganpipe tenfold: only when asked for.
+  const showRatio = typeof torch !== 'string' && (isOptimisedBlas(torch) || Boolean(options.allowReferenceBlas));
   console.log('| backend | batch | plain tfjs-layers (ms/step) | ganpipe (ms/step) | speed-up | PyTorch 1 thread (ms/step) | ganpipe ÷ PyTorch |');
   console.log('|---|---|---|---|---|---|---|');
   for (const backend of ['tensorflow', 'wasm', 'cpu'] as const) {
@@ -121,10 +129,10 @@ async function main() {
       usePlainMatMulGradient();
       const ours = await msPerStep(ganpipeStep, batch, backendSteps, backendRepetitions);
       const torchMs = typeof torch === 'string' ? undefined : torch.ms[String(batch)];
-      console.log(`| ${backend} | ${batch} | ${plain.toFixed(2)} | ${ours.toFixed(2)} | ${(plain / ours).toFixed(2)}× | ${torchMs?.toFixed(2) ?? '—'} | ${torchMs ? (ours / torchMs).toFixed(2) + '×' : '—'} |`);
+      console.log(`| ${backend} | ${batch} | ${plain.toFixed(2)} | ${ours.toFixed(2)} | ${(plain / ours).toFixed(2)}× | ${torchMs?.toFixed(2) ?? '—'} | ${torchMs ? (showRatio ? (ours / torchMs).toFixed(2) + '×' : 'not computed: reference BLAS (--allow-reference-blas)') : '—'} |`);
     }
   }
-  console.log(typeof torch === 'string' ? `PyTorch: ${torch}` : `PyTorch ${torch.version}, torch.set_num_threads(1), same run.`);
+  console.log(typeof torch === 'string' ? `PyTorch: ${torch}` : `${describeTorchBlas(torch)} Same run.`);
 }
 
 void main();

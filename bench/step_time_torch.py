@@ -1,5 +1,6 @@
 """The ring8 MLP GAN step in PyTorch, for bench/step-time.ts: same model, loss and
-optimizer as ganpipe's default, one thread. Prints JSON {batch: median ms per step}.
+optimizer as ganpipe's default, one thread. Prints JSON {"torch", "blas", "matmulMs",
+"ms": {batch: median ms per step}}.
 
     python3 bench/step_time_torch.py 64,256,1024 STEPS REPETITIONS
 """
@@ -10,7 +11,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from torch_timing import median_ms_per_step
+from torch_timing import blas_check, median_ms_per_step
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -52,4 +53,5 @@ def step_ms(batch, steps, repetitions):
 if __name__ == "__main__":
     batches = [int(value) for value in sys.argv[1].split(",")]
     steps, repetitions = int(sys.argv[2]), int(sys.argv[3])
-    print(json.dumps({"torch": torch.__version__, "ms": {str(batch): step_ms(batch, steps, repetitions) for batch in batches}}))
+    blas, matmul_ms = blas_check()
+    print(json.dumps({"torch": torch.__version__, "blas": blas, "matmulMs": matmul_ms, "ms": {str(batch): step_ms(batch, steps, repetitions) for batch in batches}}))

@@ -84,14 +84,6 @@ export class Trainer extends BusHost implements PluginHost {
     this.bus.applyPlugins(this, this.plugins);
   }
 
-  private get currentStep(): number {
-    return this.bus.step;
-  }
-
-  private set currentStep(step: number) {
-    this.bus.step = step;
-  }
-
   /** Asks the loop to end after the current step (SIGINT/SIGTERM, or a plugin). */
   stop(reason: 'stopped' | 'interrupted', detail?: string): void {
     this.stopRequest ??= { reason, detail };
@@ -133,12 +125,12 @@ export class Trainer extends BusHost implements PluginHost {
    */
   async saveCheckpoint(): Promise<EventOfType<'checkpoint.saved'>> {
     const model = this.requireModel();
-    const relativePath = path.join('checkpoints', `step-${String(this.currentStep).padStart(8, '0')}`);
+    const relativePath = path.join('checkpoints', `step-${String(this.step).padStart(8, '0')}`);
     const snapshot = await model.snapshot();
     try {
       const { hash } = await writeCheckpoint(path.join(this.runDir, relativePath), snapshot.tensors, {
         runId: this.runId,
-        step: this.currentStep,
+        step: this.step,
         learningRates: { discriminator: this.learningRate('discriminator'), generator: this.learningRate('generator') },
         randomStates: { training: this.trainingRandom.state, evaluation: this.evaluationRandom.state },
         pluginStates: this.pluginStates(),
@@ -225,7 +217,7 @@ export class Trainer extends BusHost implements PluginHost {
       let firstStep = 1;
       if (this.resumeFrom) {
         const checkpointStep = readCheckpointMeta(this.resumeFrom.checkpointPath).step;
-        this.currentStep = checkpointStep;
+        this.bus.step = checkpointStep;
         await this.restoreCheckpoint(this.resumeFrom.checkpointPath, { expectedHash: this.resumeFrom.expectedHash, restoreRandom: true });
         firstStep = checkpointStep + 1;
       }
@@ -241,7 +233,7 @@ export class Trainer extends BusHost implements PluginHost {
         }
         this.bus.throwIfPluginFailedFatally();
         if (this.stopRequest) break;
-        this.currentStep = step;
+        this.bus.step = step;
         const stepStartedAt = performance.now();
         this.hookMs = 0;
         const outcome = await this.trainStep(step, random);
@@ -257,7 +249,7 @@ export class Trainer extends BusHost implements PluginHost {
         this.bus.record('step.completed', { plan: outcome.plan, durationMs: round3(performance.now() - stepStartedAt), hookMs: round3(this.hookMs) });
       }
       this.bus.throwIfPluginFailedFatally();
-      if (lastEvaluatedStep !== this.currentStep && this.currentStep > 0) await this.evaluate(evaluationRandom);
+      if (lastEvaluatedStep !== this.step && this.step > 0) await this.evaluate(evaluationRandom);
       const reason = this.stopRequest?.reason ?? 'completed';
       runEnded = true;
       await this.hooks.runEnd.promise({ runId: this.runId, reason, state: this.bus.state });
@@ -367,8 +359,8 @@ export class Trainer extends BusHost implements PluginHost {
     const model = this.requireModel();
     const sampleCount = this.config.evaluation.samples;
     const samples = await model.generate(sampleCount, random.nextSeed());
-    let metrics: EvaluationMetrics = await this.sampleEvaluator.evaluate(samples, sampleCount, this.currentStep);
-    metrics = await this.hooks.evaluate.promise(metrics, { step: this.currentStep, state: this.bus.state, dataset: this.dataset, samples, sampleCount });
+    let metrics: EvaluationMetrics = await this.sampleEvaluator.evaluate(samples, sampleCount, this.step);
+    metrics = await this.hooks.evaluate.promise(metrics, { step: this.step, state: this.bus.state, dataset: this.dataset, samples, sampleCount });
     const finiteOrNull: Record<string, number | null> = {};
     for (const [name, value] of Object.entries(metrics)) finiteOrNull[name] = value === null ? null : measured(value);
     this.bus.record('eval.completed', { samples: sampleCount, metrics: finiteOrNull });
